@@ -1,0 +1,57 @@
+"""The ``plenary`` command: one subcommand module per job under ``server/commands``.
+
+Each module exposes ``register(subparsers)`` that adds its parser and sets
+``func``; ``func(args)`` returns the process exit code. Modules that need the
+database import it lazily so the counting commands run without one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+#: subcommand module names, in the order ``plenary --help`` lists them
+COMMAND_MODULES = (
+    "serve",
+    "migrate",
+    "demo",
+    "tally",
+    "verify",
+    "check",
+)
+
+
+class UsageError(Exception):
+    """Bad input from the command line or a file: exit 2 with the reason."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="plenary", description=__doc__.splitlines()[0])
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"server.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"server.commands.{name}":
+                continue  # not built yet in this checkout
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as exc:
+        print(f"plenary {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
