@@ -11,6 +11,9 @@ import argparse
 import importlib
 import sys
 
+from ballots.errors import FormatError
+from voting.ballot import BallotError
+
 #: subcommand module names, in the order ``plenary --help`` lists them
 COMMAND_MODULES = (
     "serve",
@@ -48,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except UsageError as exc:
+    except (UsageError, BallotError, FormatError) as exc:
         print(f"plenary {args.command}: {exc}", file=sys.stderr)
         return 2
 

@@ -1,0 +1,21 @@
+"""Fixtures shared by every test package."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+#: ../shared beside the checkout (CI lays a copy there); read in place, never copied in.
+SHARED_DIR = Path(os.environ.get("PLENARY_SHARED_DIR", REPO_ROOT.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED_DIR.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"shared data missing at {SHARED_DIR}")
+        pytest.skip(f"shared data not found at {SHARED_DIR}")
+    return SHARED_DIR
