@@ -57,4 +57,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main, not this __main__ copy, so the command
+    # modules and this dispatcher share one UsageError class.
+    from server.cli import main as imported_main
+
+    sys.exit(imported_main())
