@@ -1,0 +1,1 @@
+"""Identity: password hashes, session tokens, CSRF tokens and the middleware using them."""

@@ -1,0 +1,1 @@
+"""The HTML pages, grouped by what the member looks at."""

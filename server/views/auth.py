@@ -1,0 +1,67 @@
+"""Signing in and out."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from server.auth import tokens
+from server.auth.middleware import cookie_header
+from server.services import identity
+from server.services.errors import Invalid, RateLimited
+from server.views.context import client_address, database, settings_of, viewer
+from server.views.home import home_page
+from server.views.render import render
+
+
+async def front_page(request: Request) -> Response:
+    """Home for a signed-in member, the sign-in form for everyone else."""
+    if viewer(request) is not None:
+        return await home_page(request)
+    return sign_in_form(request)
+
+
+async def sign_in_page(request: Request) -> Response:
+    if viewer(request) is not None:
+        return RedirectResponse("/", status_code=303)
+    return sign_in_form(request)
+
+
+def sign_in_form(request: Request, *, email: str = "", error: str = "", status: int = 200,
+                 headers: dict[str, str] | None = None) -> Response:
+    notice = ""
+    if request.query_params.get("signed_out"):
+        notice = "You have signed out."
+    elif request.query_params.get("password_changed"):
+        notice = "Your password is changed and every session is signed out. Sign in with the new password."
+    return render(request, "sign_in.html", {"email": email, "error": error, "notice": notice},
+                  status=status, headers=headers)
+
+
+async def sign_in(request: Request) -> Response:
+    form = await request.form()
+    email, password = str(form.get("email", "")), str(form.get("password", ""))
+    settings = settings_of(request)
+    try:
+        async with database(request) as db:
+            signed_in = await identity.sign_in(db, settings, email, password, client_address(request))
+    except RateLimited as refused:
+        seconds = max(1, int((refused.retry_at - tokens.now()).total_seconds()))
+        return sign_in_form(request, email=email, error=refused.message, status=429,
+                            headers={"Retry-After": str(seconds)})
+    except Invalid as refused:
+        return sign_in_form(request, email=email, error=refused.message, status=401)
+    response = RedirectResponse("/", status_code=303)
+    max_age = int((signed_in.expires_at - tokens.now()).total_seconds())
+    response.headers.append("set-cookie", cookie_header(tokens.SESSION_COOKIE, signed_in.token, settings, max_age))
+    return response
+
+
+async def sign_out(request: Request) -> Response:
+    current = viewer(request)
+    if current is not None:
+        async with database(request) as db:
+            await identity.sign_out(db, current.session_id)
+    response = RedirectResponse("/?signed_out=1", status_code=303)
+    response.headers.append("set-cookie", cookie_header(tokens.SESSION_COOKIE, "", settings_of(request), 0))
+    return response

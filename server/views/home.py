@@ -1,0 +1,18 @@
+"""The member's home: their bodies and what is open for them."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server.services.bodies import bodies_of
+from server.views.context import database, require_viewer
+from server.views.render import render
+
+
+async def home_page(request: Request) -> Response:
+    current = require_viewer(request)
+    async with database(request) as db:
+        memberships = await bodies_of(db, current.member)
+    # ballots arrive in a later change; until then nothing is open and the page says so
+    return render(request, "home.html", {"memberships": memberships, "open_items": []})
