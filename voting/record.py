@@ -118,9 +118,12 @@ class Round:
     residual: Value = 0
     surplus: Value | None = None
     note: str = ""
+    #: For counts made of several passes (RCTab's multi-pass IRV): which pass this round belongs to.
+    pass_number: int | None = None
 
     def as_dict(self, places: int | None) -> dict[str, Any]:
         return {
+            **({"pass": self.pass_number} if self.pass_number is not None else {}),
             "round": self.number,
             "tally": {k: format_value(v, places) for k, v in self.tally.items()},
             "threshold": format_value(self.threshold, places),
