@@ -26,6 +26,9 @@ ensure_system() {
         || { echo "Plenary needs Python 3.11 or newer (found $("$PYTHON" --version 2>&1))" >&2; exit 2; }
     "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
     command -v npm >/dev/null || apt_install nodejs npm
+    # the bulletin PDF embeds DejaVu (italic faces are only in -extra)
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf ] || apt_install fonts-dejavu-core fonts-dejavu-extra
+    command -v openssl >/dev/null || apt_install openssl
 }
 
 ensure_python_packages() {

@@ -14,12 +14,17 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from server.api import motions as motion_api
 from server.api import routes as api
 from server.auth.middleware import CsrfMiddleware, SessionMiddleware
 from server.db.engine import make_engine, make_sessionmaker
 from server.services.errors import ActionRefused
 from server.settings import Settings
 from server.views import account, admin, auth, bodies, errors, home, positions
+from server.views import amendments as amendment_pages
+from server.views import motions as motion_pages
+from server.views import notifications as notification_pages
+from server.views import threads as thread_pages
 from server.views.render import STATIC_DIR
 
 API_ROUTES = [
@@ -32,6 +37,53 @@ API_ROUTES = [
     Route("/api/v1/members", api.list_members, methods=["GET"]),
     Route("/api/v1/members", api.create_member, methods=["POST"]),
     Route("/api/v1/positions", api.list_positions, methods=["GET"]),
+    Route("/api/v1/bodies/{body_id:int}/meetings", motion_api.list_meetings, methods=["GET"]),
+    Route("/api/v1/bodies/{body_id:int}/meetings", motion_api.create_meeting, methods=["POST"]),
+    Route("/api/v1/meetings/{meeting_id:int}", motion_api.get_meeting, methods=["GET"]),
+    Route("/api/v1/meetings/{meeting_id:int}/motions", motion_api.create_motion, methods=["POST"]),
+    Route("/api/v1/meetings/{meeting_id:int}/composites", motion_api.create_composite, methods=["POST"]),
+    Route("/api/v1/motions/{motion_id:int}", motion_api.get_motion, methods=["GET"]),
+    Route("/api/v1/motions/{motion_id:int}", motion_api.save_motion, methods=["PUT"]),
+    Route("/api/v1/motions/{motion_id:int}/versions", motion_api.list_versions, methods=["GET"]),
+    Route("/api/v1/motions/{motion_id:int}/diff", motion_api.diff_versions, methods=["GET"]),
+    Route("/api/v1/motions/{motion_id:int}/actions/{action}", motion_api.motion_action, methods=["POST"]),
+    Route("/api/v1/motions/{motion_id:int}/amendments", motion_api.list_amendments, methods=["GET"]),
+    Route("/api/v1/motions/{motion_id:int}/amendments", motion_api.propose_amendment, methods=["POST"]),
+    Route("/api/v1/amendments/{amendment_id:int}", motion_api.get_amendment, methods=["GET"]),
+    Route("/api/v1/amendments/{amendment_id:int}/actions/{action}", motion_api.amendment_action, methods=["POST"]),
+    Route("/api/v1/motions/{motion_id:int}/posts", motion_api.list_posts, methods=["GET"]),
+    Route("/api/v1/motions/{motion_id:int}/posts", motion_api.write_post, methods=["POST"]),
+    Route("/api/v1/amendments/{amendment_id:int}/posts", motion_api.list_posts, methods=["GET"]),
+    Route("/api/v1/amendments/{amendment_id:int}/posts", motion_api.write_post, methods=["POST"]),
+    Route("/api/v1/posts/{post_id:int}", motion_api.edit_post, methods=["PATCH"]),
+    Route("/api/v1/posts/{post_id:int}/hide", motion_api.hide_post, methods=["POST"]),
+    Route("/api/v1/notifications", motion_api.list_notifications, methods=["GET"]),
+    Route("/api/v1/notifications/read", motion_api.read_notifications, methods=["POST"]),
+]
+
+MOTION_PAGE_ROUTES = [
+    Route("/bodies/{slug}/meetings", motion_pages.meetings_page, methods=["GET"]),
+    Route("/bodies/{slug}/meetings", motion_pages.create_meeting, methods=["POST"]),
+    Route("/meetings/{meeting_id:int}", motion_pages.meeting_page, methods=["GET"]),
+    Route("/meetings/{meeting_id:int}/motions", motion_pages.create_motion, methods=["POST"]),
+    Route("/meetings/{meeting_id:int}/composites", motion_pages.create_composite, methods=["POST"]),
+    Route("/motions/{motion_id:int}", motion_pages.motion_page, methods=["GET"]),
+    Route("/motions/{motion_id:int}/edit", motion_pages.edit_page, methods=["GET"]),
+    Route("/motions/{motion_id:int}/edit", motion_pages.save_motion, methods=["POST"]),
+    Route("/motions/{motion_id:int}/versions", motion_pages.versions_page, methods=["GET"]),
+    Route("/motions/{motion_id:int}/amendments", motion_pages.propose_amendment, methods=["POST"]),
+    Route("/motions/{motion_id:int}/thread", thread_pages.thread_fragment, methods=["GET"]),
+    Route("/motions/{motion_id:int}/posts", thread_pages.write_post, methods=["POST"]),
+    Route("/motions/{motion_id:int}/{action}", motion_pages.motion_action, methods=["POST"]),
+    Route("/amendments/{amendment_id:int}", amendment_pages.amendment_page, methods=["GET"]),
+    Route("/amendments/{amendment_id:int}/thread", thread_pages.thread_fragment, methods=["GET"]),
+    Route("/amendments/{amendment_id:int}/posts", thread_pages.write_post, methods=["POST"]),
+    Route("/amendments/{amendment_id:int}/{action}", amendment_pages.amendment_action, methods=["POST"]),
+    Route("/posts/{post_id:int}", thread_pages.post_page, methods=["GET"]),
+    Route("/posts/{post_id:int}/edit", thread_pages.edit_post, methods=["POST"]),
+    Route("/posts/{post_id:int}/hide", thread_pages.hide_post, methods=["POST"]),
+    Route("/notifications", notification_pages.notifications_page, methods=["GET"]),
+    Route("/notifications/read", notification_pages.mark_read, methods=["POST"]),
 ]
 
 PAGE_ROUTES = [
@@ -54,6 +106,7 @@ PAGE_ROUTES = [
     Route("/admin/members/import", admin.import_members, methods=["POST"]),
     Route("/admin/bodies/new", admin.new_body_page, methods=["GET"]),
     Route("/admin/bodies/new", admin.create_body, methods=["POST"]),
+    *MOTION_PAGE_ROUTES,
     Mount("/static", app=StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
 ]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.api.motion_openapi import MOTION_PATHS, MOTION_SCHEMAS
+
 VERSION = "1.0.0"
 
 
@@ -129,9 +131,9 @@ def document() -> dict[str, Any]:
                                 "Unsafe methods need the X-CSRF-Token header."},
         "servers": [{"url": "/"}],
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **MOTION_SCHEMAS},
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "plenary_session"}},
         },
         "security": [{"session": []}],
-        "paths": PATHS,
+        "paths": {**PATHS, **MOTION_PATHS},
     }

@@ -1,0 +1,1 @@
+"""The internal bulletin: assembling an issue into one PDF."""

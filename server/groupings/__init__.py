@@ -1,0 +1,1 @@
+"""Faction, caucus and platform rules that need no database: allowances, formation, petitions."""

@@ -1,0 +1,1 @@
+"""Email to members: SMTP settings, messages with one-click unsubscribe, daily digests."""

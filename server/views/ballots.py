@@ -1,0 +1,386 @@
+"""Pages for ballots: a body's ballots and the set-up form, the ballot page with its voting form
+(every kind; the ranking works by clicking candidates in order with JavaScript and as a numbered
+form without), the receipt, the roll, live turnout (server-sent events, or polling), the result
+with its round table and charts, the downloadable record and report, and finding a ballot by
+receipt. Every action is a plain form that works without JavaScript."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
+
+from ballots.hand_count import HandCount, check_hand_count
+from ballots.kinds import BallotSpec
+from server.services import ballots as ballot_actions
+from server.services.bodies import body_for
+from server.services.errors import ActionRefused, Invalid
+from server.services.permissions import role_in
+from server.views.ballot_charts import decision_chart, round_chart
+from server.views.context import database, is_htmx, require_viewer
+from server.views.render import STATIC_DIR, render, templates
+
+SSE_FILE = STATIC_DIR / "vendor" / "htmx-sse.min.js"
+#: seconds between turnout checks on a live stream, and how long one stream lasts before the browser reconnects
+STREAM_INTERVAL_S = 2.0
+STREAM_LIFETIME_S = 300.0
+
+MESSAGES = {
+    "created": "Ballot set up. Check its rules and candidates, then open it.",
+    "opened": "Voting is open. The roll is frozen and the ballot's fingerprint fixed.",
+    "closed": "Voting closed; the result is published.",
+    "proxy": "Your proxy is recorded.",
+    "figures": "Figures entered. Two tellers must confirm them before publication.",
+    "confirmed": "Your confirmation is recorded.",
+    "published": "The result is published.",
+}
+
+
+def field(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in text.replace(";", ",").split(",") if n.strip()]
+
+
+def _number(raw: str, name: str, default: int) -> int:
+    raw = raw.strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise Invalid(f"{name} must be a whole number.", {name: "A whole number."})
+    return int(raw)
+
+
+def _moment(raw: str, name: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise Invalid(f"Give the {name} time as a date and time (UTC).", {name: "A date and time."}) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def fields_from_form(form: FormData) -> ballot_actions.SpecFields:
+    quotas = []
+    for line in _lines(field(form, "quotas")):
+        parts = [p.strip() for p in line.split(":")]
+        if len(parts) != 3 or not parts[1].isdigit():
+            raise Invalid("Write each quota as label: minimum: names, e.g. “women: 4: Ann, Bea, Cat”.",
+                          {"quotas": "label: minimum: names"})
+        quotas.append((parts[0], int(parts[1]), _names(parts[2])))
+    slates = []
+    for line in _lines(field(form, "slates")):
+        name, _, people = line.partition(":")
+        slates.append((name.strip(), _names(people)))
+    weights = {}
+    for line in _lines(field(form, "weights")):
+        email, _, votes = line.rpartition(":")
+        weights[email.strip()] = _number(votes, "weights", 1)
+    optional = lambda name: int(field(form, name)) if field(form, name).strip().isdigit() else None  # noqa: E731
+    return ballot_actions.SpecFields(
+        kind=field(form, "kind"), title=field(form, "title"),
+        opens=_moment(field(form, "opens"), "opening"), closes=_moment(field(form, "closes"), "closing"),
+        candidates=_lines(field(form, "candidates")), seats=_number(field(form, "seats"), "seats", 1),
+        method=field(form, "method"), quotas=quotas, rule=field(form, "rule") or "simple",
+        base=field(form, "base") or "cast", slates=slates, strike_share=field(form, "strike_share").strip() or None,
+        secret=field(form, "secret") != "no", may_change_vote=field(form, "may_change_vote") == "yes",
+        proxies_allowed=field(form, "proxies_allowed") == "yes", weighted=field(form, "weighted") == "yes",
+        by_hand=field(form, "by_hand") == "yes", motion_id=optional("motion_id"),
+        amendment_id=optional("amendment_id"), weights=weights)
+
+
+# --- a body's ballots ---------------------------------------------------------------------------
+
+async def body_ballots_page(request: Request, error: str = "", status: int = 200) -> Response:
+    current = require_viewer(request)
+    async with database(request) as db:
+        body = await body_for(db, current.member, slug=request.path_params["slug"])
+        found = await ballot_actions.ballots_of(db, current.member, body)
+    return render(request, "ballots/list.html", {
+        "body": body, "ballots": found, "can_run": ballot_actions.can_run(current.member, body),
+        "state_labels": ballot_actions.STATE_LABELS, "kind_labels": ballot_actions.KIND_LABELS, "error": error,
+        "form": dict(request.query_params)}, status=status)
+
+
+async def create_ballot(request: Request) -> Response:
+    current = require_viewer(request)
+    form = await request.form()
+    async with database(request) as db:
+        body = await body_for(db, current.member, slug=request.path_params["slug"])
+        try:
+            ballot = await ballot_actions.create_ballot(db, current.member, body, fields_from_form(form))
+        except ActionRefused as refused:
+            if refused.status in (403, 404):
+                raise
+            return await body_ballots_page(request, refused.message, refused.status)
+    return RedirectResponse(f"/ballots/{ballot.id}?done=created", status_code=303)
+
+
+# --- a ballot -------------------------------------------------------------------------------------
+
+def paper_of(spec: BallotSpec) -> dict[str, Any]:
+    """How the voting form looks for this spec."""
+    if spec.answers_yes_no:
+        strikes = spec.slates[0].members if spec.kind == "slate" and spec.strike_share is not None else ()
+        return {"shape": "answer", "strikes": strikes}
+    if spec.ranked:
+        return {"shape": "ranked", "choices": spec.standing}
+    return {"shape": "single" if spec.mark_limit == 1 else "marks", "choices": spec.standing,
+            "limit": spec.mark_limit}
+
+
+async def ballot_page(request: Request, error: str = "", status: int = 200, fields: dict | None = None) -> Response:
+    current = require_viewer(request)
+    member = current.member
+    async with database(request) as db:
+        ballot = await ballot_actions.ballot_for(db, member, request.path_params["ballot_id"])
+        await ballot_actions.settle(db, member, ballot)
+        spec = ballot_actions.spec_of(ballot)
+        mine = await ballot_actions.my_status(db, member, ballot)
+        turnout = await ballot_actions.turnout(db, member, ballot.id)
+        hand = ballot_actions.hand_count_of(ballot)
+        hand_check = check_hand_count(spec, hand) if hand else None
+        hand_ready = await ballot_actions.hand_count_status(db, ballot) if ballot.by_hand else (False, "")
+    return render(request, "ballots/ballot.html", {
+        "ballot": ballot, "spec": spec, "paper": paper_of(spec), "mine": mine, "turnout": turnout,
+        "can_run": ballot_actions.can_run(member, ballot.body), "is_cac": role_in(member, ballot.body_id) == "cac_member"
+        or member.is_site_admin, "is_teller": role_in(member, ballot.body_id) == "teller",
+        "state_labels": ballot_actions.STATE_LABELS, "kind_labels": ballot_actions.KIND_LABELS,
+        "hand": hand, "hand_check": hand_check, "hand_ready": hand_ready, "sse_available": SSE_FILE.is_file(),
+        "error": error, "fields": fields or {}, "message": MESSAGES.get(request.query_params.get("done", ""), ""),
+    }, status=status)
+
+
+async def _act(request: Request, action) -> Response:
+    """Run one action on the ballot; refusals come back on the ballot page with the reason."""
+    current = require_viewer(request)
+    form = await request.form()
+    ballot_id = request.path_params["ballot_id"]
+    async with database(request) as db:
+        try:
+            done = await action(db, current.member, ballot_id, form)
+        except ActionRefused as refused:
+            if refused.status in (401, 403, 404):
+                raise
+            return await ballot_page(request, refused.message, refused.status, refused.fields)
+    return RedirectResponse(f"/ballots/{ballot_id}?done={done}", status_code=303)
+
+
+async def open_ballot(request: Request) -> Response:
+    async def act(db, member, ballot_id, _form):
+        await ballot_actions.open_ballot(db, member, ballot_id)
+        return "opened"
+    return await _act(request, act)
+
+
+async def close_ballot(request: Request) -> Response:
+    async def act(db, member, ballot_id, _form):
+        await ballot_actions.close_ballot(db, member, ballot_id)
+        return "closed"
+    return await _act(request, act)
+
+
+async def appoint_proxy(request: Request) -> Response:
+    async def act(db, member, ballot_id, form):
+        await ballot_actions.appoint_proxy(db, member, ballot_id, field(form, "proxy"))
+        return "proxy"
+    return await _act(request, act)
+
+
+def hand_count_from(form: FormData) -> HandCount:
+    raw_for = field(form, "for").strip().lower()
+    try:
+        return HandCount(None if raw_for in ("many", "") else _number(raw_for, "for", 0),
+                         _number(field(form, "against"), "against", 0), _number(field(form, "abstain"), "abstain", 0),
+                         _number(field(form, "present"), "present", 0) if field(form, "present").strip() else None,
+                         field(form, "declared") or None)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+
+
+async def enter_hand_count(request: Request) -> Response:
+    async def act(db, member, ballot_id, form):
+        await ballot_actions.enter_hand_count(db, member, ballot_id, hand_count_from(form))
+        return "figures"
+    return await _act(request, act)
+
+
+async def confirm_hand_count(request: Request) -> Response:
+    async def act(db, member, ballot_id, _form):
+        await ballot_actions.confirm_hand_count(db, member, ballot_id)
+        return "confirmed"
+    return await _act(request, act)
+
+
+async def publish_hand_count(request: Request) -> Response:
+    async def act(db, member, ballot_id, _form):
+        await ballot_actions.publish_hand_count(db, member, ballot_id)
+        return "published"
+    return await _act(request, act)
+
+
+def submission_from(form: FormData, spec: BallotSpec) -> tuple[dict[str, Any], dict[str, str] | None]:
+    """The form's ballot: an answer, marks, or rank numbers (``rank:<name>`` boxes)."""
+    submitted: dict[str, Any] = {}
+    numbers = None
+    if spec.answers_yes_no:
+        submitted["choice"] = field(form, "choice")
+        struck = [v for v in form.getlist("struck") if isinstance(v, str)]
+        if struck:
+            submitted["struck"] = struck
+    elif spec.ranked:
+        numbers = {key[5:]: value for key, value in form.multi_items()
+                   if key.startswith("rank:") and isinstance(value, str)}
+    else:
+        submitted["ranking"] = [v for v in form.getlist("mark") if isinstance(v, str)]
+    return submitted, numbers
+
+
+async def cast_vote(request: Request) -> Response:
+    current = require_viewer(request)
+    form = await request.form()
+    ballot_id = request.path_params["ballot_id"]
+    async with database(request) as db:
+        try:
+            ballot = await ballot_actions.ballot_for(db, current.member, ballot_id)
+            spec = ballot_actions.spec_of(ballot)
+            submitted, numbers = submission_from(form, spec)
+            behalf = field(form, "on_behalf_of").strip()
+            cast = await ballot_actions.cast_vote(
+                db, current.member, ballot_id, submitted, numbers=numbers,
+                on_behalf_of=int(behalf) if behalf.isdigit() else None,
+                previous_receipt=field(form, "previous_receipt"))
+        except ActionRefused as refused:
+            if refused.status in (401, 403, 404):
+                raise
+            return await ballot_page(request, refused.message, refused.status, refused.fields)
+    return render(request, "ballots/receipt.html", {"ballot": ballot, "spec": spec, "cast": cast})
+
+
+async def roll_page(request: Request) -> Response:
+    current = require_viewer(request)
+    async with database(request) as db:
+        ballot, entries = await ballot_actions.roll_of(db, current.member, request.path_params["ballot_id"])
+        spec = ballot_actions.spec_of(ballot)
+        voted = (await ballot_actions.rows.voted_member_ids(db, ballot.id)) if not spec.secret else set()
+    return render(request, "ballots/roll.html", {"ballot": ballot, "spec": spec, "entries": entries, "voted": voted})
+
+
+# --- live turnout -------------------------------------------------------------------------------
+
+async def turnout_fragment(request: Request) -> Response:
+    current = require_viewer(request)
+    async with database(request) as db:
+        ballot = await ballot_actions.ballot_for(db, current.member, request.path_params["ballot_id"])
+        turnout = await ballot_actions.turnout(db, current.member, ballot.id)
+    return render(request, "ballots/_turnout.html", {"ballot": ballot, "turnout": turnout, "poll": True,
+                                                     "sse_available": False})
+
+
+async def turnout_stream(request: Request) -> Response:
+    """Server-sent events: a ``turnout`` event (the fragment's HTML) whenever the count changes, until the
+    ballot closes, the browser goes away, or the stream's lifetime ends (the browser then reconnects)."""
+    current = require_viewer(request)
+    ballot_id = request.path_params["ballot_id"]
+    async with database(request) as db:
+        ballot = await ballot_actions.ballot_for(db, current.member, ballot_id)
+    once = request.query_params.get("once") == "1"
+    fragment = templates.get_template("ballots/_turnout.html")
+
+    async def events():
+        last = None
+        loop = asyncio.get_running_loop()
+        ends = loop.time() + STREAM_LIFETIME_S
+        while loop.time() < ends:
+            async with database(request) as db:
+                turnout = await ballot_actions.turnout(db, current.member, ballot_id)
+            if turnout != last:
+                last = turnout
+                html = fragment.render({"ballot": ballot, "turnout": turnout, "poll": False, "sse_available": False})
+                data = "\n".join(f"data: {line}" for line in html.strip().split("\n"))
+                yield f"event: turnout\n{data}\n\n"
+            if once or turnout.state != "open" or await request.is_disconnected():
+                return
+            await asyncio.sleep(STREAM_INTERVAL_S)
+
+    return StreamingResponse(events(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+# --- results ------------------------------------------------------------------------------------
+
+def _turnout_line(spec: BallotSpec, ballots: int) -> str:
+    eligible = spec.electorate.voters
+    share = f"{100 * ballots / eligible:.1f}%" if eligible else "0.0%"
+    return f"Turnout: {ballots} of {eligible} on the roll voted, {share}."
+
+
+async def result_page(request: Request) -> Response:
+    current = require_viewer(request)
+    async with database(request) as db:
+        ballot, record = await ballot_actions.published(db, current.member, request.path_params["ballot_id"])
+    spec = ballot_actions.spec_of(ballot)
+    data = json.loads(ballot.record or "{}")
+    result = data.get("result") or {}
+    count = result if result.get("type") == "count" else (result.get("count") if result.get("type") == "slate choice" else None)
+    decision = result if result.get("type") == "decision" else (result.get("decision") if result.get("type") == "slate decision" else None)
+    charts = []
+    if count:
+        charts = [round_chart(r, count.get("candidates", []), count.get("elected", [])) for r in count.get("rounds", [])]
+    decision_svg = decision_chart(decision["yes"], decision["no"], decision["abstain"]) if decision else None
+    ballots = len(data.get("ballots", []))
+    return render(request, "ballots/result.html", {
+        "ballot": ballot, "spec": spec, "record": data, "result": result, "count": count, "decision": decision,
+        "charts": charts, "decision_svg": decision_svg, "ballots": ballots,
+        "turnout_line": _turnout_line(spec, ballots), "by_hand": ballot.by_hand,
+        "kind_labels": ballot_actions.KIND_LABELS,
+    })
+
+
+async def record_download(request: Request) -> Response:
+    current = require_viewer(request)
+    suffix = request.path_params["suffix"]
+    async with database(request) as db:
+        ballot, record = await ballot_actions.published(db, current.member, request.path_params["ballot_id"])
+    if record is None and suffix != "json":
+        raise Invalid("A hand count's record is published as JSON only.")
+    text = ballot.record if record is None else ballot_actions.record_file(ballot, record, suffix)
+    media = {"json": "application/json", "csv": "text/csv", "blt": "text/plain"}[suffix]
+    return Response(text, media_type=f"{media}; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="ballot-{ballot.id}-record.{suffix}"'})
+
+
+async def report_download(request: Request) -> Response:
+    current = require_viewer(request)
+    async with database(request) as db:
+        ballot, _record = await ballot_actions.published(db, current.member, request.path_params["ballot_id"])
+    return PlainTextResponse(ballot.report or "", headers={
+        "Content-Disposition": f'attachment; filename="ballot-{ballot.id}-report.txt"'})
+
+
+async def receipt_page(request: Request) -> Response:
+    current = require_viewer(request)
+    code = request.query_params.get("code", "")
+    found, error = None, ""
+    async with database(request) as db:
+        ballot = await ballot_actions.ballot_for(db, current.member, request.path_params["ballot_id"])
+        if code:
+            try:
+                found = await ballot_actions.look_up_receipt(db, current.member, ballot.id, code)
+                if found is None:
+                    error = "No ballot in the published record has that receipt code."
+            except ActionRefused as refused:
+                error = refused.message
+    return render(request, "ballots/find_receipt.html", {"ballot": ballot, "code": code, "found": found,
+                                                         "error": error})
