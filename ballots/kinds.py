@@ -38,7 +38,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ballots.canonical import canonical_json, fingerprint
 from voting.ballot import OVERVOTE, UNDECLARED_WRITE_IN
 from voting.constraints import QuotaError, SeatQuota, require_meetable
-from voting.decision import BASES, DecisionError, Quorum, Rule, parse_base, parse_rule
+from voting.decision import BASES, DecisionError, Quorum, Rule, check_rule_base, parse_base, parse_rule
 from voting.methods.registry import METHODS
 
 SPEC_FORMAT = "plenary-ballot-spec/1"
@@ -304,10 +304,20 @@ def new_seed() -> str:
 # Constructors, one per kind ---------------------------------------------------
 
 
+def _base_for(rule: str, base: str | None) -> str:
+    if base is not None:
+        return base
+    try:
+        return parse_rule(rule).default_base
+    except DecisionError as exc:
+        raise SpecError(str(exc)) from None
+
+
 def motion(title: str, electorate: Electorate, timetable: Timetable, *, rule: str = "simple",
-           base: str = "cast", amendment: bool = False, **flags: Any) -> BallotSpec:
-    return BallotSpec(AMENDMENT if amendment else MOTION, title, electorate, timetable, rule=rule, base=base,
-                      **flags)
+           base: str | None = None, amendment: bool = False, **flags: Any) -> BallotSpec:
+    """``base`` defaults to the rule's own (votes cast including abstentions for an absolute majority)."""
+    return BallotSpec(AMENDMENT if amendment else MOTION, title, electorate, timetable, rule=rule,
+                      base=_base_for(rule, base), **flags)
 
 
 def choice(title: str, options: Sequence[str], electorate: Electorate, timetable: Timetable, *,
@@ -330,8 +340,9 @@ def seats(title: str, candidates: Sequence[str], number: int, electorate: Electo
 
 
 def slate(title: str, proposed: SlateList, electorate: Electorate, timetable: Timetable, *,
-          rule: str = "simple", base: str = "cast", strike_share: str | None = None, **flags: Any) -> BallotSpec:
-    return BallotSpec(SLATE, title, electorate, timetable, slates=(proposed,), rule=rule, base=base,
+          rule: str = "simple", base: str | None = None, strike_share: str | None = None,
+          **flags: Any) -> BallotSpec:
+    return BallotSpec(SLATE, title, electorate, timetable, slates=(proposed,), rule=rule, base=_base_for(rule, base),
                       strike_share=strike_share, **_with_seed(flags))
 
 
@@ -399,13 +410,13 @@ def _check(spec: BallotSpec) -> None:
 
 def _check_decision(spec: BallotSpec) -> None:
     try:
-        parse_rule(spec.rule)
         base = parse_base(spec.base)
+        if base != spec.base:
+            raise SpecError(f"give the base by its name: {base!r}, one of {', '.join(BASES)}")
+        check_rule_base(parse_rule(spec.rule), base)
         spec.quorum()
     except (DecisionError, ValueError, ZeroDivisionError) as exc:
         raise SpecError(str(exc)) from None
-    if base != spec.base:
-        raise SpecError(f"give the base by its name: {base!r}, one of {', '.join(BASES)}")
     if spec.strike_share is not None:
         if spec.kind != SLATE:
             raise SpecError("strike-outs apply only to a slate vote")

@@ -7,6 +7,14 @@ A rule says what share of which base the yes votes need:
 * ``absolute``: yes more than half of the base;
 * any ratio (``3/5``, ``60%``): yes at least that share of the base.
 
+Each rule has a base it is taken on unless the standing orders name another
+(``default_base``): an absolute majority is more than half of ALL votes cast,
+abstentions included, so an abstention counts like a vote against; a ratio is
+a share of the votes cast for or against. A pair that means something else
+than it says is refused (``check_rule_base``): an absolute majority of the
+votes excluding abstentions is just a simple majority, and a simple majority
+takes no share of members present or entitled.
+
 The base is what the share is taken of: votes cast excluding abstentions
 (``cast``), votes cast including abstentions (``cast-with-abstentions``),
 members present (``present``) or members entitled to vote (``entitled``).
@@ -55,6 +63,21 @@ class Rule:
         word = "at least" if self.inclusive else "more than"
         return f"{self.name} (yes {word} {_fraction_words(self.share)} of the base)"
 
+    @property
+    def default_base(self) -> str:
+        """The base the rule is taken on when the standing orders name none."""
+        if self.share == Fraction(1, 2) and not self.inclusive:
+            return "cast-with-abstentions"  # an absolute majority counts abstentions
+        return "cast"
+
+    def allowed_bases(self) -> tuple[str, ...]:
+        """The bases on which the rule says what its name says (see ``check_rule_base``)."""
+        if self.share is None:
+            return ("cast", "cast-with-abstentions")
+        if self.share == Fraction(1, 2) and not self.inclusive:
+            return ("cast-with-abstentions", "present", "entitled")
+        return tuple(BASES)
+
     def passes(self, yes: Fraction, no: Fraction, base: Fraction | None) -> bool:
         if self.share is None:
             return yes > no
@@ -85,6 +108,28 @@ def parse_rule(text: str) -> Rule:
     if not 0 < share <= 1:
         raise DecisionError(f"rule share {text!r} must be between 0 and 1")
     return Rule(f"{_fraction_words(share)} majority", share, inclusive=True)
+
+
+def check_rule_base(rule: Rule, base: str) -> None:
+    """Refuse a rule on a base where it would silently mean a different rule."""
+    if base in rule.allowed_bases():
+        return
+    if rule.share is None:
+        raise DecisionError(
+            f"a simple majority compares for with against and takes no share of {BASES[base]}; "
+            f"for more than half of {BASES[base]} use the absolute rule with base {base}")
+    raise DecisionError(
+        f"an absolute majority of {BASES[base]} is the same as a simple majority (more yes than no); "
+        "an absolute majority is more than half of the votes cast including abstentions "
+        "(base cast-with-abstentions, the default), of members present or of members entitled")
+
+
+def rule_and_base(rule: Rule | str, base: str | None) -> tuple[Rule, str]:
+    """The rule and the base it is taken on: the one given, else the rule's own; refused if they clash."""
+    rule = parse_rule(rule) if isinstance(rule, str) else rule
+    base = rule.default_base if base is None else parse_base(base)
+    check_rule_base(rule, base)
+    return rule, base
 
 
 def parse_base(text: str) -> str:
@@ -170,15 +215,17 @@ def decide(
     abstain: int | Fraction = 0,
     *,
     rule: Rule | str = SIMPLE,
-    base: str = "cast",
+    base: str | None = None,
     present: int | None = None,
     entitled: int | None = None,
     quorum: Quorum | None = None,
     casting_vote: Choice | None = None,
 ) -> Decision:
-    """Decide a motion; a tie falls unless ``casting_vote`` records the chair's vote."""
-    rule = parse_rule(rule) if isinstance(rule, str) else rule
-    base = parse_base(base)
+    """Decide a motion; a tie falls unless ``casting_vote`` records the chair's vote.
+
+    ``base`` None takes the rule on its own base (``Rule.default_base``).
+    """
+    rule, base = rule_and_base(rule, base)
     yes, no, abstain = Fraction(yes), Fraction(no), Fraction(abstain)
     if min(yes, no, abstain) < 0:
         raise DecisionError("vote counts cannot be negative")

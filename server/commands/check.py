@@ -2,9 +2,12 @@
 
     plenary check "483 for, 133 against, 13 abstentions, 77 percent" --rule simple
 
-prints the outcome under the rule (or the condition on unpublished figures
-under which it holds), each base the published percentages are consistent
-with, derived shares, what stays undetermined, and flags. Exit 0 when the
+prints the outcome under the rule on the base it is taken on (the rule's own,
+or ``--base``), the outcome on every other base the rule can be taken on (or
+the range of an unpublished figure under which it carries), each base the
+published percentages are consistent with, the turnout, derived shares, what
+stays undetermined, and flags. ``--json`` prints the same as one object
+(shape in docs/decisions.md). Exit 0 when the
 check ran, 1 when a declared outcome does not follow from the figures, 2 when
 the text or an option cannot be read.
 """
@@ -24,8 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("text", help="the count as published, in quotes")
     parser.add_argument("--rule", default="simple",
                         help="simple | two-thirds | absolute | a ratio like 3/5 or 60%% (default simple)")
-    parser.add_argument("--base", default="cast", choices=list(BASES),
-                        help="what the rule's share is of (default cast: votes cast excluding abstentions)")
+    parser.add_argument("--base", choices=list(BASES),
+                        help="the base the standing orders name for the rule (default: the rule's own; "
+                             "cast-with-abstentions for absolute, cast otherwise)")
     parser.add_argument("--present", type=int, help="members present, if known")
     parser.add_argument("--entitled", type=int, help="members entitled to vote, if known")
     parser.add_argument("--declared", choices=["carried", "fell"], help="the outcome that was declared")

@@ -67,7 +67,7 @@ def card_vote_case():
 
 
 def tied_amendment_case():
-    spec = K.motion("Amendment 2", S.ELECTORATE, S.TIMETABLE, amendment=True, base="present")
+    spec = K.motion("Amendment 2", S.ELECTORATE, S.TIMETABLE, amendment=True, rule="absolute", base="present")
     spec = K.with_flags(spec, rule="absolute")
     entries = cast(spec, [{"choice": "yes"}] * 10 + [{"choice": "no"}] * 10, voters=[f"m{i}" for i in range(20)])
     spec = K.with_flags(spec, secret=False)

@@ -74,6 +74,10 @@ def ctu_strike_authorisation(entry: dict[str, Any]) -> None:
     assert "81.89% to 83.71%" in derived
     assert any("absolute counts are undetermined" in u for u in check.undetermined)
     assert claim.for_ is None and claim.against is None
+    # the turnout is published (90%, +/- 0.5), so it is reported, not called undetermined
+    assert check.turnout is not None and check.turnout["source"] == "published"
+    assert check.turnout["percent"] == "90" and "89.50% and 90.50%" in str(check.turnout["words"])
+    assert not any("turnout" in u.split("(")[0] for u in check.undetermined)
 
 
 def isn_branch_meeting_split(entry: dict[str, Any]) -> None:
@@ -115,6 +119,9 @@ def isn_dissolution_threshold(entry: dict[str, Any]) -> None:
     text = f"{first['for']} for, {first['against']} against, {first['abstain']} abstentions"
     assert check_published(text, rule="two-thirds").outcome == "carried"
     assert check_published(text, rule="two-thirds", base="cast-with-abstentions").outcome == "fell"
+    # one check reports both bases, the rule's own (votes cast excluding abstentions) named
+    both = {o.base: (o.outcome, o.named) for o in check_published(text, rule="two-thirds").outcomes}
+    assert both["cast"] == ("carried", True) and both["cast-with-abstentions"] == ("fell", False)
 
 
 def isn_extra_nmm_petition(entry: dict[str, Any]) -> None:
