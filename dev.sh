@@ -12,11 +12,18 @@ VENV=.venv
 BIN=$VENV/bin
 VENDOR=web/static/vendor
 SUDO=""
-[ "$(id -u)" = 0 ] || SUDO=sudo
+if [ "$(id -u)" != 0 ]; then
+    SUDO=sudo
+fi
 APT_UPDATED=""
 
 apt_install() {
     # Install Debian packages only when a probe says they are missing.
+    if [ -n "$SUDO" ] && ! command -v sudo >/dev/null; then
+        echo "dev.sh needs the Debian packages: $*" >&2
+        echo "Install them as root (apt-get install $*) or install sudo, then run this again." >&2
+        exit 2
+    fi
     if [ -z "$APT_UPDATED" ]; then $SUDO apt-get update -qq; APT_UPDATED=1; fi
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@"
 }
@@ -32,7 +39,8 @@ ensure_system() {
 }
 
 ensure_python_packages() {
-    [ -x "$BIN/python" ] || "$PYTHON" -m venv "$VENV"
+    # a venv left without pip by an interrupted first run is rebuilt
+    "$BIN/python" -m pip --version >/dev/null 2>&1 || "$PYTHON" -m venv --clear "$VENV"
     local stamp="$VENV/.installed"
     if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
         "$BIN/python" -m pip install -q --upgrade pip
@@ -43,7 +51,8 @@ ensure_python_packages() {
 
 ensure_static() {
     # htmx comes from the npm registry at the version package-lock.json pins; never committed.
-    if [ ! -f "$VENDOR/htmx.min.js" ] || [ package-lock.json -nt "$VENDOR/htmx.min.js" ]; then
+    if [ ! -f "$VENDOR/htmx.min.js" ] || [ ! -f "$VENDOR/htmx-sse.min.js" ] \
+        || [ package-lock.json -nt "$VENDOR/htmx.min.js" ]; then
         npm ci --no-audit --no-fund --loglevel=error
         mkdir -p "$VENDOR"
         cp node_modules/htmx.org/dist/htmx.min.js "$VENDOR/htmx.min.js"
