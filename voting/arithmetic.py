@@ -56,6 +56,14 @@ class Arithmetic:
         """``a * b / c`` keeping the full product before the one rounding."""
         raise NotImplementedError
 
+    def mul_up(self, a: Num, b: Num) -> Num:
+        """``a * b`` rounded up to the nearest representable value (Meek keep factors)."""
+        return self.mul(a, b)
+
+    def div_up(self, a: Num, b: Num) -> Num:
+        """``a / b`` rounded up to the nearest representable value (Meek keep factors)."""
+        return self.div(a, b)
+
     def compare(self, a: Num, b: Num) -> int:
         """-1, 0 or 1; guarded arithmetic treats near-equal values as equal."""
         return (a > b) - (a < b)
@@ -107,6 +115,12 @@ class _Scaled(Arithmetic):
 
     def muldiv(self, a: int, b: int, c: int) -> int:
         return a * b // c
+
+    def mul_up(self, a: int, b: int) -> int:
+        return -(-(a * b) // self.scale)
+
+    def div_up(self, a: int, b: int) -> int:
+        return -(-(a * self.scale) // b)
 
     def epsilon(self) -> int:
         return 1

@@ -5,6 +5,12 @@ candidate still in the count, the threshold, who was elected or eliminated,
 each transfer with its transfer value, the ballots exhausted (by reason) and
 the residual lost to rounding, so anyone can check the count step by step.
 
+``Result.total_ballots`` is every ballot paper the count read (the sum of the
+ballots' weights), valid or not; ``Result.invalid_ballots`` is how many of them
+carried no usable first preference and so never entered the count. The votes
+in play in a round (tally + exhausted + residual) therefore add up to
+``total_ballots - invalid_ballots``, times the value of one paper.
+
 Values are exact Python numbers (``int``, ``Decimal`` or ``Fraction``) as the
 method's arithmetic produced them; serialisation renders them as decimal
 strings with the method's number of places (``Result.places``).
@@ -44,9 +50,10 @@ def format_value(value: Value | None, places: int | None = None) -> str | None:
             return f"{value.numerator}/{value.denominator}"
         return _fraction_to_fixed(value, places)
     if isinstance(value, Decimal):
+        # fixed notation always: str() would print tiny values as "0E-18" or "1.0E-9"
         if places is None:
-            return str(value)
-        return str(value.quantize(Decimal(1).scaleb(-places))) if places else str(int(value))
+            return format(value, "f")
+        return format(value.quantize(Decimal(1).scaleb(-places)), "f") if places else str(int(value))
     raise TypeError(f"unsupported vote value {value!r}")
 
 
@@ -120,6 +127,11 @@ class Round:
     note: str = ""
     #: For counts made of several passes (RCTab's multi-pass IRV): which pass this round belongs to.
     pass_number: int | None = None
+    #: Meek: each candidate's keep factor when the round's decisions were taken.
+    keep_factors: dict[str, Value] = field(default_factory=dict)
+    #: The state after each decision within the round, in order, where a round takes several
+    #: (Meek defeats a batch of sure losers one by one, redistributing after each).
+    steps: list["Round"] = field(default_factory=list)
 
     def as_dict(self, places: int | None) -> dict[str, Any]:
         return {
@@ -134,6 +146,9 @@ class Round:
             "residual": format_value(self.residual, places),
             "surplus": format_value(self.surplus, places),
             **({"note": self.note} if self.note else {}),
+            **({"keep_factors": {k: format_value(v, places) for k, v in self.keep_factors.items()}}
+               if self.keep_factors else {}),
+            **({"steps": [s.as_dict(places) for s in self.steps]} if self.steps else {}),
         }
 
 
@@ -149,6 +164,8 @@ class Result:
     rules: dict[str, Any] = field(default_factory=dict)
     places: int | None = None
     total_ballots: Value = 0
+    #: ballots read that had no valid first preference (counted in ``total_ballots``)
+    invalid_ballots: Value = 0
     ties: list[TieBreak] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -165,6 +182,7 @@ class Result:
             "candidates": list(self.candidates),
             "withdrawn": list(self.withdrawn),
             "total_ballots": format_value(self.total_ballots, None),
+            **({"invalid_ballots": format_value(self.invalid_ballots, None)} if self.invalid_ballots else {}),
             "elected": list(self.elected),
             "rounds": [r.as_dict(self.places) for r in self.rounds],
             "ties": [t.as_dict() for t in self.ties],

@@ -1,4 +1,10 @@
-"""Plain-text rendering of a result record, laid out like a count sheet."""
+"""Plain-text rendering of a result record, laid out like a count sheet.
+
+Every figure the round log holds is printed: tallies, threshold, the surplus
+being transferred, exhausted votes by reason, residual, each transfer with its
+transfer value and the votes each candidate (or the exhausted pile) received,
+keep factors (Meek), and the ballots read and set aside as invalid.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +20,11 @@ def render_text(result: Result) -> str:
     lines.append("=" * len(title))
     lines.append(f"Method: {result.method}")
     for key, value in sorted(result.rules.items()):
-        lines.append(f"  {key}: {value}")
+        lines.append(f"  {key}: {'(none given)' if value is None else value}")
     lines.append(f"Seats: {result.seats}")
     lines.append(f"Ballots: {format_value(result.total_ballots, None)}")
+    if result.invalid_ballots:
+        lines.append(f"Invalid ballots (no valid first preference): {format_value(result.invalid_ballots, None)}")
     lines.append(f"Candidates: {', '.join(result.candidates)}")
     if result.withdrawn:
         lines.append(f"Withdrawn: {', '.join(result.withdrawn)}")
@@ -27,6 +35,8 @@ def render_text(result: Result) -> str:
         lines.append(f"Round {rnd.number}" + (f"  ({rnd.note})" if rnd.note else ""))
         if rnd.threshold is not None:
             lines.append(f"  {'Threshold':<{width}}  {fmt(rnd.threshold):>16}")
+        if rnd.surplus is not None:
+            lines.append(f"  {'Surplus':<{width}}  {fmt(rnd.surplus):>16}")
         for name in names:
             if name in rnd.tally:
                 mark = " elected" if name in rnd.elected else (
@@ -36,10 +46,14 @@ def render_text(result: Result) -> str:
             lines.append(f"  {'Exhausted: ' + reason:<{width}}  {fmt(value):>16}")
         if rnd.residual:
             lines.append(f"  {'Residual':<{width}}  {fmt(rnd.residual):>16}")
+        for name, factor in rnd.keep_factors.items():
+            lines.append(f"  {'Keep factor ' + name:<{width}}  {fmt(factor):>16}")
         for transfer in rnd.transfers:
-            moved = ", ".join(f"{k} +{fmt(v)}" for k, v in transfer.to.items())
-            value = f" at {fmt(transfer.transfer_value)}" if transfer.transfer_value is not None else ""
-            lines.append(f"  Transfer ({transfer.kind}) from {transfer.source}{value}: {moved}")
+            moved = ", ".join(f"{k} +{fmt(v)}" for k, v in transfer.to.items()) or "no votes moved"
+            value = (f" at {fmt(transfer.transfer_value)}" if transfer.transfer_value is not None
+                     else " at the value each paper carries")
+            total = sum(transfer.to.values())
+            lines.append(f"  Transfer ({transfer.kind}) from {transfer.source}{value}, {fmt(total)} in all: {moved}")
         lines.append("")
     for tie in result.ties:
         lines.append(

@@ -20,12 +20,20 @@ from ballots.errors import FormatError
 _CANDIDATE_LINE = re.compile(r"^\t(Elected|Hopeful|Pending|Defeated|Withdrawn):\s+(.*) \(([-0-9._]+)\)$")
 _FIGURE_LINE = re.compile(r"^\t([A-Za-z][A-Za-z ]*): ([-0-9._]+)$")
 _STATES = {"Elected": "elected", "Hopeful": "hopeful", "Pending": "pending", "Defeated": "defeated", "Withdrawn": "withdrawn"}
+#: the JSON report's figure keys, under the names the text report prints them with
+_JSON_FIGURES = {"quota": "Quota", "surplus": "Surplus", "nt_votes": "Nontransferable votes", "residual": "Residual",
+                 "votes": "votes"}
 _JSON_STATES = {"hopeful": "hopeful", "elected": "elected", "defeated": "defeated", "withdrawn": "withdrawn", "pending": "pending"}
 
 
 @dataclass
 class DroopAction:
-    """One logged action: its round, its message, and the candidates' states and votes then."""
+    """One logged action: its round, its message, and the candidates' states and votes then.
+
+    ``figures`` holds the count-wide figures logged with it under the text
+    report's names ("Quota", "Surplus", "Nontransferable votes", "Residual", …),
+    whichever layout the report came in.
+    """
 
     round: int
     message: str
@@ -184,9 +192,9 @@ def parse_droop_json(text: str, path: str = "<report>") -> DroopReport:
                 raise FormatError(path, None, f"action {message!r} names unknown candidate id {cid}")
             action.states[name] = _JSON_STATES.get(state.get("state", ""), state.get("state", ""))
             action.votes[name] = str(state.get("vote"))
-        for key in ("quota", "votes", "surplus", "nt_votes", "residual"):
+        for key, name in _JSON_FIGURES.items():
             if key in item:
-                action.figures[key] = str(item[key])
+                action.figures[name] = str(item[key])
         report.actions.append(action)
         if not report.quota and "quota" in item:
             report.quota = str(item["quota"])

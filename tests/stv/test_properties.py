@@ -62,12 +62,16 @@ def test_wigm_rational_conserves_votes_exactly(election: tuple[Contest, list[Bal
 @RANDOM
 @given(elections())
 def test_meek_conserves_votes(election: tuple[Contest, list[Ballot]]) -> None:
-    # guarded arithmetic: what a truncated keep loses is counted in the residual, so the sum is exact
-    # (rational Meek is exact too, but its fractions can grow huge on unlucky random elections)
+    # guarded arithmetic: votes a ballot still carries after its last preference are exhausted and what
+    # a truncated keep loses is the residual, so the sum is exact (rational Meek is exact too, but its
+    # fractions can grow huge on unlucky random elections); every decision's step conserves votes too
     contest, ballots = election
     result = stv_meek.count(contest, ballots, seed="p")
     for rnd in result.rounds:
-        assert sum(Fraction(v) for v in rnd.tally.values()) + Fraction(rnd.residual) == _total(ballots)
+        for state in [rnd, *rnd.steps]:
+            held = sum(Fraction(v) for v in [*state.tally.values(), *state.exhausted.values()])
+            assert held + Fraction(state.residual) == _total(ballots)
+            assert Fraction(state.residual) >= 0
     assert len(result.elected) == contest.seats
 
 

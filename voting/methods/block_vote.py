@@ -49,7 +49,7 @@ def count(contest: Contest, ballots: Sequence[Ballot], **options: Any) -> Result
     require_meetable(quotas, standing, contest.seats)
     check_ballots(contest, ballots)
     tally, void = _tally(ballots, standing, max_marks)
-    rules = dict(RULES, max_marks=max_marks)
+    rules = dict(RULES, max_marks=max_marks, seed=seed, lot="seeded")
     if quotas:
         rules["quotas"] = describe_quotas(quotas)
     round_ = Round(1, tally, exhausted=void)

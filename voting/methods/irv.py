@@ -11,6 +11,9 @@ earlier rounds, latest first: the tied candidate with the fewest (or most) votes
 in the most recent round where they differ. A tie that every earlier round
 shares is settled by lot from the published seed (:mod:`voting.ties`).
 
+A seat won by the re-open nominations candidate (``ron``, default "RON" when
+one stands) is reported as re-opened, not filled (voting.methods.ron).
+
 The rounds are counted by the RCTab-compatible engine (:mod:`voting.methods.rctab`)
 with clean-ballot settings, so there is one implementation of the IRV round.
 """
@@ -25,6 +28,7 @@ from voting.ballot import Ballot, BallotError, Contest
 from voting.methods import rctab
 from voting.methods import rctab_rules as R
 from voting.methods.rctab_ties import TallyHistory
+from voting.methods.ron import report_reopened, ron_name
 from voting.record import Result, TieBreak
 from voting.ties import draw_lot
 
@@ -67,6 +71,7 @@ class EarlierRoundsThenLot:
 def count(contest: Contest, ballots: Sequence[Ballot], **options: Any) -> Result:
     """Count one seat by instant runoff; option ``seed`` is the published seed for lots."""
     seed = options.pop("seed", None)
+    ron = ron_name(contest, options.pop("ron", None))
     if options:
         raise BallotError(f"unknown option(s) for irv: {', '.join(sorted(options))}")
     if contest.seats != 1:
@@ -83,13 +88,15 @@ def count(contest: Contest, ballots: Sequence[Ballot], **options: Any) -> Result
         decimal_places=places,
         undeclared_write_ins=False,
     )
-    result = rctab.count(contest, ballots, rules=rules, tie_breaker=EarlierRoundsThenLot(seed), method_name="irv")
+    result = rctab.count(contest, ballots, rules=rules, tie_breaker=EarlierRoundsThenLot(seed), method_name="irv",
+                         ron="")
     result.rules = {
         "majority": "more than half of the votes still counting; the larger of the final two",
         "ties": "earlier rounds' counts, latest first; then a lot",
         "seed": seed,
+        "lot": "seeded",
     }
-    return result
+    return report_reopened(result, ron)
 
 
 def _places(weight: Any) -> int:

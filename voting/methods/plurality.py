@@ -32,7 +32,7 @@ def count(contest: Contest, ballots: Sequence[Ballot], **options: Any) -> Result
     check_ballots(contest, ballots)
     tally, exhausted = tally_current_votes(ballots, contest.standing)
     round_ = Round(1, tally, exhausted=exhausted)
-    result = Result("plurality", contest.seats, list(contest.candidates), [], [round_], dict(RULES),
+    result = Result("plurality", contest.seats, list(contest.candidates), [], [round_], dict(RULES, seed=seed, lot="seeded"),
                     total_ballots=total_weight(ballots), withdrawn=sorted(contest.withdrawn),
                     title=contest.title)
     elected = _top(tally, contest.seats, seed, result)

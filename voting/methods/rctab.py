@@ -25,6 +25,7 @@ from typing import Any, Callable, Protocol, Sequence
 from voting.arithmetic import FixedDecimal
 from voting.ballot import OVERVOTE, UNDECLARED_WRITE_IN, Ballot, BallotError, Contest, group_identical
 from voting.methods import rctab_rules as R
+from voting.methods.ron import report_reopened, ron_name
 from voting.methods.rctab_ties import RctabTieBreaker, TallyHistory
 from voting.record import (
     EXHAUSTED_NO_FURTHER_PREFERENCES,
@@ -99,14 +100,21 @@ def count(contest: Contest, ballots: Sequence[Ballot], **options: Any) -> Result
         raise BallotError("the rctab method's rules option must be an RctabRules")
     tie_breaker: TieBreaker | None = options.pop("tie_breaker", None)
     method_name = options.pop("method_name", "rctab")
+    # re-open nominations: only when the contest names such a candidate (voting.methods.ron)
+    ron = ron_name(contest, options.pop("ron", None))
     if options:
         raise BallotError(f"unknown option(s) for rctab: {', '.join(sorted(options))}")
     papers_source = group_identical(ballots)
     if rules.winner_election_mode == R.MULTI_PASS_IRV:
-        return _count_multi_pass(contest, papers_source, rules, tie_breaker, method_name)
-    tabulation = _Tabulation(contest, papers_source, rules, contest.withdrawn, tie_breaker)
-    tabulation.run()
-    return tabulation.result(method_name)
+        result = _count_multi_pass(contest, papers_source, rules, tie_breaker, method_name)
+    else:
+        tabulation = _Tabulation(contest, papers_source, rules, contest.withdrawn, tie_breaker)
+        tabulation.run()
+        result = tabulation.result(method_name)
+    # how any lot is drawn, in the words every method's rules use (RCTab's own settings stay as well)
+    result.rules["seed"] = None if rules.random_seed is None else str(rules.random_seed)
+    result.rules["lot"] = f"RCTab tiebreakMode {rules.tiebreak_mode}"
+    return report_reopened(result, ron)
 
 
 def _count_multi_pass(

@@ -11,7 +11,13 @@ first, with elections checked after each batch (5.4); and a candidate may also
 be elected on the *total active vote* (5.1.7(b)). Ties look for the *earliest*
 point where the candidates' votes differed (5.2.3, 5.2.5, 5.6.2).
 
-Options: ``seed`` and ``lot`` for lots (voting.methods.stv_ties).
+Options: ``seed`` and ``lot`` for lots (voting.methods.stv_ties; a lot without
+a seed stops the count); ``ron`` for re-open nominations (voting.methods.ron);
+``quotas`` for seat quotas (voting.constraints), applied as in the Scottish
+count (voting.methods.stv_quotas): before each stage, candidates the seats left
+must all go to are elected, a candidate whose election would make a quota
+impossible is excluded on their own (and never deemed elected), and one whose
+exclusion would is left out of the lowest candidates chosen for exclusion.
 """
 
 from __future__ import annotations
@@ -21,9 +27,12 @@ from typing import Any, Sequence
 
 from voting.arithmetic import FixedDecimal
 from voting.ballot import Ballot, BallotError, Contest
-from voting.methods.stv_papers import Parcel, next_preference, preference_lists, transfer_entry
-from voting.methods.stv_ties import Lots
-from voting.record import EXHAUSTED_NO_FURTHER_PREFERENCES, Result, Round
+from voting.constraints import meetable
+from voting.methods.ron import report_reopened, ron_name
+from voting.methods.stv_papers import Papers, Parcel, exhausted_by_reason, next_preference, read_papers, transfer_entry
+from voting.methods.stv_quotas import SeatQuotas, Verdict
+from voting.methods.stv_ties import Lots, seed_option
+from voting.record import Result, Round
 
 ARITHMETIC = FixedDecimal(2)
 ONE = ARITHMETIC.one
@@ -41,19 +50,23 @@ class _Batch:
 
 
 def count(contest: Contest, ballots: Sequence[Ballot], **options: Any) -> Result:
-    seed = str(options.pop("seed", "") or "")
+    seed = seed_option(options)
     lot = options.pop("lot", "seeded")
+    quotas = tuple(options.pop("quotas", None) or ())
+    ron = ron_name(contest, options.pop("ron", None))
     if options:
         raise BallotError(f"unknown option(s) for ers97: {', '.join(sorted(options))}")
-    return _Ers97Count(contest, preference_lists(contest, ballots), Lots(contest.candidates, seed, lot)).run()
+    result = _Ers97Count(contest, read_papers(contest, ballots), Lots(contest.candidates, seed, lot), quotas).run()
+    return report_reopened(result, ron)
 
 
 class _Ers97Count:
-    def __init__(self, contest: Contest, papers: list[tuple[tuple[int, ...], int]], lots: Lots) -> None:
+    def __init__(self, contest: Contest, papers: Papers, lots: Lots, quotas: tuple = ()) -> None:
         self.contest = contest
         self.names = list(contest.candidates)
         n = len(self.names)
         self.lots = lots
+        self.seat_quotas = SeatQuotas(quotas, self.names, contest.standing, contest.seats)
         self.continuing_flags = [name not in contest.withdrawn for name in self.names]
         self.piles: list[list[_Batch]] = [[] for _ in range(n)]
         self.votes = [0] * n
@@ -61,19 +74,20 @@ class _Ers97Count:
         self.elected_at_first_stage: set[int] = set()
         self.pending: list[int] = []
         self.non_transferable = 0
+        self.non_transferable_overvote = 0
         self.history: list[list[int]] = []
         self.rounds: list[Round] = []
         # 5.1.1-5.1.2: sort into first preferences, setting aside invalid papers
         first_batches = [_Batch() for _ in range(n)]
         self.valid = 0
         self.invalid = 0
-        for prefs, papers in papers:
-            parcel = Parcel(prefs, papers, ONE)
+        for prefs, papers_count, overvoted in papers:
+            parcel = Parcel(prefs, papers_count, ONE, overvoted=overvoted)
             first = next_preference(parcel, self.continuing_flags)
             if first is None:
-                self.invalid += papers
+                self.invalid += papers_count
                 continue
-            self.valid += papers
+            self.valid += papers_count
             first_batches[first].parcels.append(parcel)
             self.votes[first] += parcel.vote
         for i, batch in enumerate(first_batches):
@@ -88,6 +102,16 @@ class _Ers97Count:
     @property
     def seats_left(self) -> int:
         return self.contest.seats - len(self.elected)
+
+    def verdict(self) -> Verdict:
+        return self.seat_quotas.verdict(self.elected, self.continuing, self.seats_left)
+
+    def lose(self, parcel: Parcel) -> int:
+        """A parcel with no continuing preference left: its votes are non-transferable."""
+        self.non_transferable += parcel.vote
+        if parcel.overvoted:
+            self.non_transferable_overvote += parcel.vote
+        return parcel.vote
 
     def calculate_quota(self, total: int) -> int:
         # 5.1.6: total / (places + 1) to two decimals; if not exact, ignore the remainder and add 0.01
@@ -122,7 +146,8 @@ class _Ers97Count:
                        for i in sorted(self.continuing + self.elected + held)
                        if i not in held or self.votes[i]}
         stage.threshold = ARITHMETIC.to_record(self.quota)
-        stage.exhausted = {EXHAUSTED_NO_FURTHER_PREFERENCES: ARITHMETIC.to_record(self.non_transferable)}
+        stage.exhausted = exhausted_by_reason(self.non_transferable, self.non_transferable_overvote,
+                                              ARITHMETIC.to_record)
         self.rounds.append(stage)
 
     # -- elections ------------------------------------------------------------------
@@ -146,6 +171,10 @@ class _Ers97Count:
             if len(chosen) > room:
                 stage.note += "; candidates equal at every point for the last place: none deemed elected (5.6.2)"
         for i in qualified[:places]:
+            if self.seat_quotas and i in self.verdict().doomed:
+                # seat quotas: their election would make a quota impossible
+                stage.note += f"; {self.names[i]} qualified but the seat quotas forbid their election"
+                continue
             self.continuing_flags[i] = False
             self.elected.append(i)
             stage.elected.append(self.names[i])
@@ -167,9 +196,23 @@ class _Ers97Count:
                 # 5.5.1: as many continuing candidates as places: all deemed elected
                 self.fill_remaining(stage, continuing)
                 break
+            verdict = self.verdict()
+            if verdict.forced:
+                # seat quotas: every seat left must go to these candidates
+                self.fill_remaining(stage, sorted(verdict.forced))
+                stage.note += "; elected because the seat quotas need every remaining seat"
+                break
+            doomed = verdict.doomed & set(continuing)
+            if doomed:
+                stage = Round(len(self.rounds) + 1, {})
+                self.exclude([min(doomed, key=lambda i: (self.votes[i], i))], stage)
+                stage.note += ": their election would make a seat quota impossible"
+                self.close(stage)
+                continue
             surplus_total = sum(self.votes[i] - self.quota for i in self.pending)
-            exclusion = self.exclusion_group(surplus_total)
-            transfer = bool(self.pending) and not self.deferrable(surplus_total, exclusion)
+            exclusion = self.exclusion_group(surplus_total, verdict.guarded)
+            # seat quotas: surpluses are not deferred while the exclusion passes over a guarded lowest
+            transfer = bool(self.pending) and (bool(verdict.guarded) or not self.deferrable(surplus_total, exclusion))
             if not transfer and exclusion[0] != -1 and len(continuing) - len(exclusion) <= self.seats_left:
                 # 5.5.1: the proposed exclusion would leave as many candidates as places: those are
                 # deemed elected without a transfer; the others are formally excluded (5.5.2)
@@ -192,9 +235,12 @@ class _Ers97Count:
             rounds=self.rounds,
             rules={"rulebook": "Electoral Reform Society STV rules 1997 (ERS97), section 5",
                    "arithmetic": ARITHMETIC.describe(),
-                   "quota": "valid/(seats+1) to 2 places; if inexact, truncated plus 0.01 (5.1.6)"},
+                   "quota": "valid/(seats+1) to 2 places; if inexact, truncated plus 0.01 (5.1.6)",
+                   **self.lots.rules(),
+                   **({"seat quotas": "; ".join(self.seat_quotas.describe())} if self.seat_quotas else {})},
             places=2,
-            total_ballots=self.valid,
+            total_ballots=self.valid + self.invalid,
+            invalid_ballots=self.invalid,
             ties=self.lots.ties,
             withdrawn=[n for n in self.names if n in self.contest.withdrawn],
             notes=[f"{self.invalid} paper(s) with no valid first preference set aside"] if self.invalid else [],
@@ -209,9 +255,19 @@ class _Ers97Count:
         stage.note += "; continuing candidates fill the remaining places (5.5.1)"
 
     # -- 5.2 choosing the stage ---------------------------------------------------------
-    def exclusion_group(self, deferred: int) -> list[int]:
-        """5.2.5: as many lowest candidates as can go together, or the single lowest."""
+    def exclusion_group(self, deferred: int, guarded: frozenset[int] = frozenset()) -> list[int]:
+        """5.2.5: as many lowest candidates as can go together, or the single lowest.
+
+        Seat quotas: with guarded candidates (the quotas cannot do without them), the single
+        lowest candidate who is not guarded; a group only if its exclusion leaves the quotas meetable.
+        """
         ranked = sorted(self.continuing, key=lambda i: (self.votes[i], i))
+        if guarded and any(i not in guarded for i in ranked):
+            # seat quotas: one candidate at a time, the lowest the quotas can do without
+            ranked = [i for i in ranked if i not in guarded]
+            low = self.votes[ranked[0]]
+            tied = [i for i in ranked if self.votes[i] == low]
+            return [tied[0]] if len(tied) == 1 else [-1] + tied
         best = 1
         total = 0
         for k in range(1, len(ranked)):
@@ -222,11 +278,19 @@ class _Ers97Count:
             # a group never splits candidates with equal votes
             if k >= 2 and total + deferred <= self.votes[ranked[k]] and self.votes[ranked[k - 1]] < self.votes[ranked[k]]:
                 best = k
-        if best > 1:
+        if best > 1 and self.group_keeps_quotas(ranked[:best]):
             return ranked[:best]
         low = self.votes[ranked[0]]
         tied = [i for i in ranked if self.votes[i] == low]
         return [tied[0]] if len(tied) == 1 else [-1] + tied  # -1 marks a tie still to break
+
+    def group_keeps_quotas(self, group: list[int]) -> bool:
+        """Seat quotas: excluding the whole group must leave every quota meetable."""
+        if not self.seat_quotas:
+            return True
+        names = self.names
+        return meetable(self.seat_quotas.quotas, [names[i] for i in self.elected],
+                        [names[i] for i in self.continuing if i not in group], self.seats_left)
 
     def deferrable(self, surplus_total: int, exclusion: list[int]) -> bool:
         """5.2.2: defer the surpluses if they could not change the exclusion."""
@@ -328,13 +392,12 @@ class _Ers97Count:
                 # 5.4.2, 5.4.10: next preference for a continuing candidate (none elected since)
                 target = next_preference(parcel, self.continuing_flags)
                 if target is None:
-                    lost += parcel.vote
+                    lost += self.lose(parcel)
                 else:
                     gained.setdefault(target, _Batch()).parcels.append(parcel)
             for target, received in gained.items():
                 self.piles[target].append(received)
                 self.votes[target] += received.vote
-            self.non_transferable += lost
             for i in group:
                 self.votes[i] = sum(p.vote for o, p in origin if o == i and p.value < value)
             stage.transfers.append(transfer_entry(ARITHMETIC, self.names, ", ".join(self.names[i] for i in group),

@@ -10,7 +10,12 @@ Options:
     arithmetic  ``guarded-p18-g9-d18`` (default), ``rational-d12``, ``fixed-p9``…
     omega       iterate until the total surplus is at most 1/10^omega
                 (default 9 for guarded, 10 for rational, 2/3 of places for fixed)
-    seed, lot   lots for ties (see voting.methods.stv_ties)
+    seed, lot   lots for ties (see voting.methods.stv_ties); a lot without a seed stops the count
+    ties        "plenary" (default): the lowest hopefuls with equal votes are tied, and the
+                counts of earlier rounds (most recent difference) decide, then a lot;
+                "droop": every hopeful within the surplus of the lowest is tied and the lot
+                order decides at once (the Droop tabulator's rule, to reproduce its reports)
+    ron         the re-open nominations candidate (voting.methods.ron)
     quotas      seat quotas (voting.constraints.SeatQuota): at the start of each round,
                 hopefuls whose election would make a quota impossible are defeated and,
                 when the seats left must all go to certain candidates, they are elected;
@@ -23,9 +28,15 @@ Steps (names follow the reference rule):
         smallest unit where arithmetic is not exact); elect those above it;
         stop when someone is elected, when the surplus is at most omega, when
         it stops falling, or when a batch of sure losers can be defeated;
-        otherwise set each elected keep factor to kf x quota / votes
-    D   defeat the sure-loser batch, or the lowest hopeful (candidates within
-        the surplus of the lowest count as tied)
+        otherwise set each elected keep factor to kf x quota / votes, each
+        product and quotient rounded UP where the arithmetic is not exact (as
+        Hill's and the New Zealand Schedule 1A rules and the Droop tabulator do)
+    D   defeat the sure-loser batch, or the lowest hopeful (ties as ``ties`` says)
+
+The round log keeps, per round, each candidate's keep factor, the votes no
+candidate kept because the ballot had no further preference (``exhausted``, by
+reason) and what rounding lost (``residual``), and the state after each
+decision of the round (``Round.steps``), as the Droop report logs each action.
 """
 
 from __future__ import annotations
@@ -34,9 +45,10 @@ from typing import Any, Sequence
 
 from voting.arithmetic import Arithmetic, FixedDecimal, Guarded, parse_arithmetic
 from voting.ballot import Ballot, BallotError, Contest
-from voting.methods.stv_papers import preference_lists
+from voting.methods.ron import report_reopened, ron_name
+from voting.methods.stv_papers import exhausted_by_reason, read_papers
 from voting.methods.stv_quotas import SeatQuotas, Verdict
-from voting.methods.stv_ties import Lots
+from voting.methods.stv_ties import Lots, by_earlier_stages, seed_option
 from voting.record import Result, Round
 
 HOPEFUL, ELECTED, DEFEATED = "hopeful", "elected", "defeated"
@@ -47,12 +59,15 @@ def count(contest: Contest, ballots: Sequence[Ballot], **options: Any) -> Result
     omega = options.pop("omega", None)
     if omega is None:
         omega = _default_omega(arithmetic)
-    seed = str(options.pop("seed", "") or "")
+    seed = seed_option(options)
     lot = options.pop("lot", "seeded")
+    ties = options.pop("ties", "plenary")
     quotas = tuple(options.pop("quotas", None) or ())
+    ron = ron_name(contest, options.pop("ron", None))
     if options:
         raise BallotError(f"unknown option(s) for meek: {', '.join(sorted(options))}")
-    return _MeekCount(contest, ballots, arithmetic, int(omega), Lots(contest.candidates, seed, lot), quotas).run()
+    lots = Lots(contest.candidates, seed, lot, ties)
+    return report_reopened(_MeekCount(contest, ballots, arithmetic, int(omega), lots, quotas).run(), ron)
 
 
 def _default_omega(a: Arithmetic) -> int:
@@ -73,16 +88,21 @@ class _MeekCount:
         self.omega = a.div(a.one, a.from_int(10**omega10))
         self.lots = lots
         self.seat_quotas = SeatQuotas(quotas, self.names, contest.standing, contest.seats)
-        self.ballots = [(prefs, n) for prefs, n in preference_lists(contest, ballots) if prefs]
-        self.n_ballots = sum(n for _, n in self.ballots)
+        papers = read_papers(contest, ballots)
+        self.ballots = [(prefs, n, overvoted) for prefs, n, overvoted in papers if prefs]
+        self.n_ballots = sum(n for _, n, _ in self.ballots)
+        self.invalid = sum(n for prefs, n, _ in papers if not prefs)
         self.state = {i: HOPEFUL for i, name in enumerate(self.names) if name not in contest.withdrawn}
         self.kf = {i: a.one for i in self.state}
         self.votes = {i: a.zero for i in self.state}
         self.elected: list[int] = []
         self.rounds: list[Round] = []
         self.residual = a.zero
+        self.exhausted = a.zero
+        self.exhausted_overvote = a.zero
         self.surplus = a.zero
         self.quota = a.zero
+        self.history: list[dict[int, Any]] = []
         self.notes: list[str] = []
 
     # -- state ---------------------------------------------------------------
@@ -108,13 +128,18 @@ class _MeekCount:
 
     # -- C. distribution and iteration ----------------------------------------
     def distribute(self) -> None:
-        """Reread every ballot: each candidate keeps weight x kf, passes on weight x (1 - kf)."""
+        """Reread every ballot: each candidate keeps weight x kf, passes on weight x (1 - kf).
+
+        What a ballot still carries after its last preference is exhausted (by an
+        overvote if one cut its preferences short); what the rounding of keep and
+        pass-on amounts lost is the residual.
+        """
         a = self.a
         kf = self.kf
         one, zero = a.one, a.zero
         votes = {i: zero for i in self.state}
-        residual = zero
-        for prefs, multiplier in self.ballots:
+        residual = exhausted = exhausted_overvote = zero
+        for prefs, multiplier, overvoted in self.ballots:
             weight = one
             kept_total = zero
             for i in prefs:
@@ -127,9 +152,17 @@ class _MeekCount:
                 kept_total += keep
                 if a.le(weight, zero):
                     break
+            else:
+                if weight:
+                    exhausted += weight * multiplier
+                    if overvoted:
+                        exhausted_overvote += weight * multiplier
+                    kept_total += weight
             residual += (one - kept_total) * multiplier
         self.votes = votes
         self.residual = residual
+        self.exhausted = exhausted
+        self.exhausted_overvote = exhausted_overvote
 
     def iterate(self, stage: Round) -> tuple[str, list[int]]:
         a = self.a
@@ -157,7 +190,8 @@ class _MeekCount:
                 return "batch", batch
             last_surplus = self.surplus
             for i in self.elected_now():
-                self.kf[i] = a.div(a.mul(self.kf[i], self.quota), self.votes[i])
+                # keep factor kf x quota / votes, each step rounded up (Hill; NZ Schedule 1A)
+                self.kf[i] = a.div_up(a.mul_up(self.kf[i], self.quota), self.votes[i])
 
     def sure_losers(self) -> list[int]:
         """The largest group of lowest candidates whose votes plus the surplus cannot reach the next one."""
@@ -191,16 +225,29 @@ class _MeekCount:
         return [] if best is None else sorted(i for g in groups[: best + 1] for i in g)
 
     # -- recording -------------------------------------------------------------
+    def state_now(self, number: int, eliminated: list[str]) -> Round:
+        """The count as it stands: tallies, quota, surplus, exhausted votes, residual, keep factors."""
+        a = self.a
+        return Round(
+            number,
+            {self.names[i]: a.to_record(self.votes[i]) for i in sorted(self.state)
+             if self.state[i] != DEFEATED or self.names[i] in eliminated},
+            threshold=a.to_record(self.quota),
+            exhausted=exhausted_by_reason(self.exhausted, self.exhausted_overvote, a.to_record),
+            residual=a.to_record(self.residual),
+            surplus=a.to_record(self.surplus),
+            keep_factors={self.names[i]: a.to_record(self.kf[i]) for i in sorted(self.state)
+                          if self.state[i] != DEFEATED},
+        )
+
     def snapshot(self, stage: Round) -> None:
         """The tally at the round's first decision, as the round log shows it."""
         if stage.tally:
             return
-        a = self.a
-        stage.tally = {self.names[i]: a.to_record(self.votes[i]) for i in sorted(self.state)
-                       if self.state[i] != DEFEATED or self.names[i] in stage.eliminated}
-        stage.threshold = a.to_record(self.quota)
-        stage.surplus = a.to_record(self.surplus)
-        stage.residual = a.to_record(self.residual)
+        now = self.state_now(stage.number, stage.eliminated)
+        stage.tally, stage.threshold, stage.surplus = now.tally, now.threshold, now.surplus
+        stage.exhausted, stage.residual, stage.keep_factors = now.exhausted, now.residual, now.keep_factors
+        self.history.append(dict(self.votes))
 
     def decide(self, stage: Round, i: int, outcome: str) -> None:
         self.state[i] = outcome
@@ -210,6 +257,10 @@ class _MeekCount:
         else:
             stage.eliminated.append(self.names[i])
         self.snapshot(stage)
+        # the state at this decision, the defeated candidate's votes not yet passed on
+        step = self.state_now(stage.number, [self.names[i]] if outcome == DEFEATED else [])
+        step.elected, step.eliminated = ([self.names[i]], []) if outcome == ELECTED else ([], [self.names[i]])
+        stage.steps.append(step)
         if outcome == DEFEATED:
             self.kf[i] = self.a.zero
             self.votes[i] = self.a.zero
@@ -235,10 +286,27 @@ class _MeekCount:
             return True
         return False
 
+    def lowest(self, hopeful: list[int], stage: Round) -> int:
+        """D: the hopeful to defeat; ties by earlier rounds then lot, or Droop's rule."""
+        a = self.a
+        low = min(self.votes[i] for i in hopeful)
+        if self.lots.droop_rule:
+            # Droop: candidates within the surplus of the lowest are effectively tied
+            tied = [i for i in hopeful if a.ge(low + self.surplus, self.votes[i])]
+            return tied[0] if len(tied) == 1 else self.lots.draw(stage.number, "defeat", tied)
+        tied = [i for i in hopeful if a.eq(self.votes[i], low)]
+        if len(tied) == 1:
+            return tied[0]
+        survivors, decided_at = by_earlier_stages(tied, self.history, prefer_highest=False, compare=a.compare)
+        if len(survivors) == 1:
+            self.lots.record(stage.number, "defeat", tied, survivors[0], "previous_rounds", f"round {decided_at}")
+            return survivors[0]
+        return self.lots.draw(stage.number, "defeat", survivors)
+
     # -- B/D. the rounds -----------------------------------------------------------
     def run(self) -> Result:
         a = self.a
-        for prefs, multiplier in self.ballots:
+        for prefs, multiplier, _ in self.ballots:
             self.votes[prefs[0]] += a.from_int(multiplier)
         self.quota = self.calc_quota(a.from_int(self.n_ballots))
         stage: Round | None = None
@@ -258,10 +326,7 @@ class _MeekCount:
             guarded = self.verdict().guarded
             # seat quotas: a candidate the quotas cannot do without is not defeated as lowest
             hopeful = [i for i in self.hopeful() if i not in guarded] or self.hopeful()
-            low = min(self.votes[i] for i in hopeful)
-            tied = [i for i in hopeful if a.ge(low + self.surplus, self.votes[i])]
-            lowest = tied[0] if len(tied) == 1 else self.lots.draw(stage.number, "defeat", tied)
-            self.decide(stage, lowest, DEFEATED)
+            self.decide(stage, self.lowest(hopeful, stage), DEFEATED)
         if stage is None:
             stage = Round(1, {}, note="first preferences")
             self.rounds.append(stage)
@@ -277,9 +342,12 @@ class _MeekCount:
             rounds=self.rounds,
             rules={"rulebook": "Meek's method (Droop parametric Meek)", "arithmetic": a.describe(),
                    "omega": f"1/10^{self.omega10}",
+                   "keep factors": "kf x quota / votes, rounded up",
+                   **self.lots.rules(tie_rule_applies=True),
                    **({"seat quotas": "; ".join(self.seat_quotas.describe())} if self.seat_quotas else {})},
             places=a.display,
-            total_ballots=self.n_ballots,
+            total_ballots=self.n_ballots + self.invalid,
+            invalid_ballots=self.invalid,
             ties=self.lots.ties,
             withdrawn=[n for n in self.names if n in self.contest.withdrawn],
             notes=self.notes,

@@ -13,7 +13,10 @@ from typing import Callable, Sequence
 
 from voting.arithmetic import Arithmetic
 from voting.ballot import OVERVOTE, UNDECLARED_WRITE_IN, Ballot, BallotError, Contest
-from voting.record import Transfer
+from voting.record import EXHAUSTED_NO_FURTHER_PREFERENCES, EXHAUSTED_OVERVOTE, Transfer, Value
+
+#: papers as the counts read them: (candidate indices in order, number of papers, stopped by an overvote)
+Papers = list[tuple[tuple[int, ...], int, bool]]
 
 
 @dataclass(slots=True)
@@ -24,6 +27,8 @@ class Parcel:
     count: int
     value: int
     position: int = 0
+    #: the preferences were cut short by a rank marking several candidates
+    overvoted: bool = False
 
     @property
     def vote(self) -> int:
@@ -31,7 +36,15 @@ class Parcel:
 
 
 def preference_lists(contest: Contest, ballots: Sequence[Ballot]) -> list[tuple[tuple[int, ...], int]]:
-    """Each ballot as (candidate indices in order, number of papers), identical ones merged.
+    """Each ballot as (candidate indices in order, number of papers), identical ones merged."""
+    merged: dict[tuple[int, ...], int] = {}
+    for prefs, papers, _ in read_papers(contest, ballots):
+        merged[prefs] = merged.get(prefs, 0) + papers
+    return list(merged.items())
+
+
+def read_papers(contest: Contest, ballots: Sequence[Ballot]) -> Papers:
+    """Each ballot as (candidate indices, number of papers, stopped by an overvote), identical ones merged.
 
     A preference is read until the first rank that does not name exactly one
     standing candidate: a rank with several marks is not a clear preference, so
@@ -41,7 +54,7 @@ def preference_lists(contest: Contest, ballots: Sequence[Ballot]) -> list[tuple[
     """
     index = {name: i for i, name in enumerate(contest.candidates)}
     withdrawn = contest.withdrawn
-    merged: dict[tuple[int, ...], int] = {}
+    merged: dict[tuple[tuple[int, ...], bool], int] = {}
     for ballot in ballots:
         weight = ballot.weight
         if isinstance(weight, bool) or not isinstance(weight, int):
@@ -49,10 +62,12 @@ def preference_lists(contest: Contest, ballots: Sequence[Ballot]) -> list[tuple[
                 raise BallotError(f"ballot weight {weight} is not a whole number of papers")
             weight = int(weight)
         prefs: list[int] = []
+        overvoted = False
         for marks in ballot.ranks:
             if len(marks) != 1 or marks[0] in (OVERVOTE, UNDECLARED_WRITE_IN):
                 if not marks:
                     continue
+                overvoted = len(marks) > 1 or marks[0] == OVERVOTE
                 break
             name = marks[0]
             if name not in index:
@@ -62,9 +77,9 @@ def preference_lists(contest: Contest, ballots: Sequence[Ballot]) -> list[tuple[
             i = index[name]
             if i not in prefs:
                 prefs.append(i)
-        key = tuple(prefs)
+        key = (tuple(prefs), overvoted)
         merged[key] = merged.get(key, 0) + weight
-    return list(merged.items())
+    return [(prefs, papers, overvoted) for (prefs, overvoted), papers in merged.items()]
 
 
 def next_preference(parcel: Parcel, continuing: Sequence[bool]) -> int | None:
@@ -80,17 +95,19 @@ def next_preference(parcel: Parcel, continuing: Sequence[bool]) -> int | None:
 class Piles:
     """The papers on each candidate's pile and the votes they carry (the readable path)."""
 
-    def __init__(self, contest: Contest, papers: list[tuple[tuple[int, ...], int]], arithmetic: Arithmetic) -> None:
+    def __init__(self, contest: Contest, papers: Papers | list[tuple[tuple[int, ...], int]], arithmetic: Arithmetic) -> None:
         n = len(contest.candidates)
         self.arithmetic = arithmetic
         self.continuing = [name not in contest.withdrawn for name in contest.candidates]
         self.piles: list[list[Parcel]] = [[] for _ in range(n)]
         self.votes = [arithmetic.zero] * n
         self.non_transferable = arithmetic.zero
+        #: the part of ``non_transferable`` on papers an overvote stopped
+        self.non_transferable_overvote = arithmetic.zero
         self.valid_papers = 0
         self.invalid_papers = 0
-        for prefs, papers_count in papers:
-            parcel = Parcel(prefs, papers_count, arithmetic.one)
+        for prefs, papers_count, *stopped in papers:
+            parcel = Parcel(prefs, papers_count, arithmetic.one, overvoted=bool(stopped and stopped[0]))
             first = next_preference(parcel, self.continuing)
             if first is None:
                 # no preference for a standing candidate: not a valid vote
@@ -121,6 +138,8 @@ class Piles:
             target = next_preference(parcel, self.continuing)
             if target is None:
                 lost += parcel.vote
+                if parcel.overvoted:
+                    self.non_transferable_overvote += parcel.vote
                 continue
             self.piles[target].append(parcel)
             gained[target] = gained.get(target, 0) + parcel.vote
@@ -128,6 +147,14 @@ class Piles:
             self.votes[target] += vote
         self.non_transferable += lost
         return gained, lost
+
+
+def exhausted_by_reason(non_transferable: Value, overvote: Value, to_record) -> dict[str, Value]:
+    """Non-transferable votes by why the papers stopped: an overvote, or no further preference."""
+    exhausted = {EXHAUSTED_NO_FURTHER_PREFERENCES: to_record(non_transferable - overvote)}
+    if overvote:
+        exhausted[EXHAUSTED_OVERVOTE] = to_record(overvote)
+    return exhausted
 
 
 def transfer_entry(

@@ -6,8 +6,9 @@ holds moves at a transfer value worked to five decimal places with any remainder
 ignored (rule 48(3)), so all arithmetic is fixed-point in 1/100000 of a vote.
 
 Options:
-    seed      published seed for lots (rules 49(3), 51(2)(b))
+    seed      published seed for lots (rules 49(3), 51(2)(b)); a lot without one stops the count
     lot       "seeded" (default) or "ballot-order" (Droop's tie order, to reproduce its reports)
+    ron       the re-open nominations candidate (default "RON" when one stands; see voting.methods.ron)
     quotas    seat quotas (voting.constraints.SeatQuota): at each stage a candidate whose
               election would make a quota impossible is excluded (and never elected),
               one whose exclusion would is not excluded as lowest, and when the seats
@@ -24,10 +25,11 @@ from typing import Any, Sequence
 
 from voting.arithmetic import FixedDecimal
 from voting.ballot import Ballot, BallotError, Contest
-from voting.methods.stv_papers import Piles, preference_lists, transfer_entry
+from voting.methods.ron import report_reopened, ron_name
+from voting.methods.stv_papers import Papers, Piles, exhausted_by_reason, read_papers, transfer_entry
 from voting.methods.stv_quotas import SeatQuotas
-from voting.methods.stv_ties import Lots, by_earlier_stages
-from voting.record import EXHAUSTED_NO_FURTHER_PREFERENCES, Result, Round
+from voting.methods.stv_ties import Lots, by_earlier_stages, seed_option
+from voting.record import Result, Round
 
 RULES = {
     "rulebook": "Scottish Local Government Elections Order 2007, Schedule 1, rules 45-52",
@@ -43,34 +45,45 @@ ARITHMETIC = FixedDecimal(5)
 
 
 def count(contest: Contest, ballots: Sequence[Ballot], **options: Any) -> Result:
-    seed = str(options.pop("seed", "") or "")
+    seed = seed_option(options)
     lot = options.pop("lot", "seeded")
     quotas = options.pop("quotas", None) or ()
     fast = options.pop("fast", None)
+    ron = ron_name(contest, options.pop("ron", None))
     if options:
         raise BallotError(f"unknown option(s) for scotland: {', '.join(sorted(options))}")
     piles: Piles | None = None
+    papers: Papers | None = None
     if fast is not False:
-        piles = _fast_piles(contest, ballots, force=bool(fast))
+        piles, papers = _fast_piles(contest, ballots, force=bool(fast))
     if piles is None:
-        piles = Piles(contest, preference_lists(contest, ballots), ARITHMETIC)
-    return _ScottishCount(contest, piles, Lots(contest.candidates, seed, lot), tuple(quotas)).run()
+        piles = Piles(contest, papers if papers is not None else read_papers(contest, ballots), ARITHMETIC)
+    result = _ScottishCount(contest, piles, Lots(contest.candidates, seed, lot), tuple(quotas)).run()
+    return report_reopened(result, ron)
 
 
-def _fast_piles(contest: Contest, ballots: Sequence[Ballot], force: bool) -> Piles | None:
-    """The NumPy piles for a large count (or when forced); None to use the readable path."""
+def _fast_piles(contest: Contest, ballots: Sequence[Ballot], force: bool) -> tuple[Piles | None, Papers | None]:
+    """The NumPy piles for a large count (or when forced); None to use the readable path.
+
+    Papers an overvote stopped are counted on the readable path, which keeps
+    their non-transferable votes apart under the ``overvote`` reason.
+    """
     from voting.methods.stv_scottish_fast import FastPiles
     from voting.ranking_matrix import RankingMatrix
 
+    papers: Papers | None = None
     try:
         if isinstance(ballots, RankingMatrix) and (force or len(ballots) >= FAST_THRESHOLD):
-            return FastPiles.from_matrix(contest, ballots, ARITHMETIC.one)  # type: ignore[return-value]
+            return FastPiles.from_matrix(contest, ballots, ARITHMETIC.one), None  # type: ignore[return-value]
         if force or len(ballots) >= FAST_THRESHOLD:
-            papers = preference_lists(contest, ballots)
-            return FastPiles.from_papers(contest, papers, ARITHMETIC.one)  # type: ignore[return-value]
+            papers = read_papers(contest, ballots)
+            if any(overvoted for _, _, overvoted in papers):
+                return None, papers
+            plain = [(prefs, n) for prefs, n, _ in papers]
+            return FastPiles.from_papers(contest, plain, ARITHMETIC.one), papers  # type: ignore[return-value]
     except OverflowError:
-        return None
-    return None
+        return None, papers
+    return None, papers
 
 
 class _ScottishCount:
@@ -106,7 +119,8 @@ class _ScottishCount:
             if i in self.continuing or i in self.elected
         }
         rnd.threshold = ARITHMETIC.to_record(self.quota)
-        rnd.exhausted = {EXHAUSTED_NO_FURTHER_PREFERENCES: ARITHMETIC.to_record(self.piles.non_transferable)}
+        rnd.exhausted = exhausted_by_reason(self.piles.non_transferable,
+                                            getattr(self.piles, "non_transferable_overvote", 0), ARITHMETIC.to_record)
         rnd.residual = ARITHMETIC.to_record(self.residual)
         self.rounds.append(rnd)
 
@@ -164,9 +178,11 @@ class _ScottishCount:
             candidates=list(self.contest.standing),
             elected=[self.names[i] for i in self.elected],
             rounds=self.rounds,
-            rules=dict(RULES, **({"seat quotas": "; ".join(self.seat_quotas.describe())} if self.seat_quotas else {})),
+            rules=dict(RULES, **self.lots.rules(),
+                       **({"seat quotas": "; ".join(self.seat_quotas.describe())} if self.seat_quotas else {})),
             places=5,
-            total_ballots=valid,
+            total_ballots=valid + self.piles.invalid_papers,
+            invalid_ballots=self.piles.invalid_papers,
             ties=self.lots.ties,
             withdrawn=[n for n in self.names if n in self.contest.withdrawn],
             notes=self.notes,
