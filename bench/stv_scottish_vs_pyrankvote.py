@@ -1,28 +1,30 @@
 """Benchmark: the Scottish STV count of a million ballots, ours against pyrankvote's STV.
 
-    .venv/bin/python bench/stv_scottish_vs_pyrankvote.py [--ballots 1000000] [--pyrankvote-ballots 100000]
+    .venv/bin/python bench/stv_scottish_vs_pyrankvote.py [--ballots 1000000] [--rounds 5]
 
 1. Generates a BLT file (fixed seed) of ranked ballots, 20 candidates, 5 seats,
-   into bench/out/: five parties of four candidates, a voter ranks some of their
-   own party first (Plackett-Luce around candidate popularity), then drifts to
-   a second party, stopping after a geometric number of preferences.
-2. Times ``plenary tally FILE --method scotland`` as a whole (a fresh process:
-   start-up, read, count, report) and the count alone (in this process, after
-   the ballots are read). Every time is the best of a few runs, as the
-   machine may be busy with other work.
-3. Makes a throwaway venv in a temporary folder, pip-installs pyrankvote there,
-   and times its ``single_transferable_vote`` on the same file (read + count),
-   in a subprocess. Pure-Python pyrankvote is slow, so by default it is timed on
-   the first ``--pyrankvote-ballots`` ballots of the file and, if that is fewer
-   than all of them, also on the full file only when ``--pyrankvote-full`` is
-   given; otherwise its full-size time is extrapolated linearly and printed as
-   an extrapolation. Ours is timed on the same smaller size too.
+   into bench/out/, once: five parties of four candidates, a voter ranks some
+   of their own party first (Plackett-Luce around candidate popularity), then
+   drifts to a second party, stopping after a geometric number of preferences.
+2. Makes a throwaway venv in a temporary folder and pip-installs pyrankvote there.
+3. Alternates, ``--rounds`` times: ``plenary tally FILE --method scotland`` as a
+   fresh process (start-up, read, count, write the report), then pyrankvote
+   reading the same file into its ballots and counting its
+   ``single_transferable_vote``, also as a fresh process, with a pause of a
+   second before each. Both are timed by the wall clock around the process,
+   so both pay their start-up, and by the CPU time the kernel counts for it.
+   The machine may be busy with other work: alternating spreads that over
+   both, and the medians are compared.
+4. Times the count alone (in this process, after the ballots are read) and
+   checks both programs name the same winners.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -69,47 +71,6 @@ def generate(path: Path, ballots: int, seed: int = SEED) -> None:
         out.write(f'"Benchmark: {ballots} ballots, seed {seed}"\n')
 
 
-def head(path: Path, target: Path, ballots: int) -> None:
-    """The same election with only its first ``ballots`` ballot lines."""
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    body = lines[1:1 + ballots]
-    tail_start = lines.index("0\n", 1)
-    target.write_text("".join([lines[0], *body, *lines[tail_start:]]), encoding="utf-8")
-
-
-def time_plenary_command(path: Path, repeats: int = 3) -> tuple[float, str]:
-    """Best wall-clock time of ``plenary tally`` in a fresh process (start-up, read, count, report)."""
-    best, timing = float("inf"), ""
-    for _ in range(repeats):
-        start = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-c", "import sys; from server.cli import main; sys.exit(main())",
-             "tally", str(path), "--method", "scotland", "--seats", str(SEATS), "--timing"],
-            cwd=REPO, capture_output=True, text=True, check=True,
-        )
-        elapsed = time.perf_counter() - start
-        if elapsed < best:
-            best, timing = elapsed, done.stderr.strip()
-    return best, timing
-
-
-def time_count_only(path: Path, repeats: int = 5) -> tuple[float, float, list[str]]:
-    from ballots.formats.blt import read_blt
-    from voting.methods import stv_scottish
-
-    start = time.perf_counter()
-    blt = read_blt(path)
-    read = time.perf_counter() - start
-    best = float("inf")
-    result = None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = stv_scottish.count(blt.contest, blt.ballots)
-        best = min(best, time.perf_counter() - start)
-    assert result is not None
-    return read, best, result.elected
-
-
 PYRANKVOTE_RUNNER = r'''
 import sys, time
 start = time.perf_counter()
@@ -132,6 +93,54 @@ print(read, total, "|".join(c.name for c in result.get_winners()))
 '''
 
 
+#: seconds between runs, so neither program starts while the kernel is still freeing the other's memory
+PAUSE = 1.0
+PLENARY_COMMAND = [sys.executable, "-c", "import sys; from server.cli import main; sys.exit(main())", "tally"]
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) used so far by this process's finished children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], **kwargs) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Run ``command``; its wall-clock and CPU seconds, and what it printed."""
+    cpu, start = children_cpu(), time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=True, **kwargs)
+    return time.perf_counter() - start, children_cpu() - cpu, done
+
+
+def run_plenary(path: Path) -> tuple[float, float, str, list[str]]:
+    """Wall-clock and CPU time of one ``plenary tally`` process; its own read/count/report split; the elected."""
+    wall, cpu, done = timed([*PLENARY_COMMAND, str(path), "--method", "scotland", "--timing"], cwd=REPO)
+    elected = next(line for line in done.stdout.splitlines() if line.startswith("Elected: "))
+    return wall, cpu, done.stderr.strip().removeprefix("timing: "), elected.removeprefix("Elected: ").split(", ")
+
+
+def run_pyrankvote(python: Path, runner: Path, path: Path) -> tuple[float, float, float, float, list[str]]:
+    """Wall-clock and CPU time of one pyrankvote process; its in-process read and read+count times; the winners."""
+    wall, cpu, done = timed([str(python), str(runner), str(path)])
+    read, total, winners = done.stdout.split(" ", 2)
+    return wall, cpu, float(read), float(total), winners.strip().split("|")
+
+
+def time_count_only(path: Path, repeats: int = 5) -> tuple[float, float]:
+    """Median times of reading the file and of the count alone, in this process."""
+    from ballots.formats.blt import read_blt
+    from voting.methods import stv_scottish
+
+    reads, counts = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        blt = read_blt(path)
+        reads.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        stv_scottish.count(blt.contest, blt.ballots)
+        counts.append(time.perf_counter() - start)
+    return statistics.median(reads), statistics.median(counts)
+
+
 def pyrankvote_python(workdir: Path) -> Path:
     env_dir = workdir / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
@@ -143,25 +152,14 @@ def pyrankvote_python(workdir: Path) -> Path:
     return python
 
 
-def time_pyrankvote(python: Path, path: Path, workdir: Path, repeats: int = 2) -> tuple[float, float, list[str]]:
-    """Best read and read+count times of pyrankvote's STV, in its own process."""
-    runner = workdir / "run_pyrankvote.py"
-    runner.write_text(PYRANKVOTE_RUNNER, encoding="utf-8")
-    best: tuple[float, float, list[str]] | None = None
-    for _ in range(repeats):
-        done = subprocess.run([str(python), str(runner), str(path)], capture_output=True, text=True, check=True)
-        read, total, winners = done.stdout.split(" ", 2)
-        if best is None or float(total) < best[1]:
-            best = (float(read), float(total), winners.strip().split("|"))
-    assert best is not None
-    return best
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ballots", type=int, default=1_000_000)
-    parser.add_argument("--pyrankvote-ballots", type=int, default=100_000)
-    parser.add_argument("--pyrankvote-full", action="store_true", help="also time pyrankvote on every ballot")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating runs of each program")
     args = parser.parse_args()
 
     path = OUT / f"scottish_{args.ballots}.blt"
@@ -169,41 +167,42 @@ def main() -> int:
         start = time.perf_counter()
         generate(path, args.ballots)
         print(f"generated {path.relative_to(REPO)} in {time.perf_counter() - start:.1f}s")
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {load()}")
 
-    whole, timing = time_plenary_command(path)
-    read, count, elected = time_count_only(path)
-    print(f"\n== plenary, {args.ballots:,} ballots ==")
-    print(f"  plenary tally (whole command, fresh process): {whole:.2f}s   [{timing}]")
-    print(f"  read BLT in-process: {read:.2f}s; count alone (best of 5): {count * 1000:.0f} ms")
-    print(f"  elected: {', '.join(elected)}")
-
-    small = min(args.pyrankvote_ballots, args.ballots)
-    small_path = path if small == args.ballots else OUT / f"scottish_{args.ballots}_first_{small}.blt"
-    if small_path != path:
-        head(path, small_path, small)
     with tempfile.TemporaryDirectory(prefix="pyrankvote-bench-") as tmp:
         workdir = Path(tmp)
         python = pyrankvote_python(workdir)
-        small_whole, _ = time_plenary_command(small_path)
-        _, small_count, small_elected = time_count_only(small_path)
-        p_read, p_total, p_winners = time_pyrankvote(python, small_path, workdir)
-        print(f"\n== {small:,} ballots (same file for both) ==")
-        print(f"  plenary tally whole command: {small_whole:.2f}s (count alone {small_count * 1000:.0f} ms)")
-        print(f"  pyrankvote read+count:       {p_total:.2f}s (read {p_read:.2f}s)")
-        print(f"  ratio pyrankvote / plenary (whole command): {p_total / small_whole:.1f}x")
-        print(f"  same winners (as sets): {sorted(small_elected) == sorted(p_winners)}")
-        if small == args.ballots or args.pyrankvote_full:
-            p_read, p_total, p_winners = time_pyrankvote(python, path, workdir)
-            label = "measured"
-        else:
-            p_total = p_total * args.ballots / small
-            label = f"EXTRAPOLATED linearly from {small:,} ballots"
-        print(f"\n== {args.ballots:,} ballots ==")
-        print(f"  plenary tally whole command: {whole:.2f}s")
-        print(f"  pyrankvote read+count:       {p_total:.1f}s ({label}"
-              + (f"; read {p_read:.1f}s)" if label == "measured" else ")"))
-        print(f"  ratio pyrankvote / plenary:  {p_total / whole:.1f}x")
+        runner = workdir / "run_pyrankvote.py"
+        runner.write_text(PYRANKVOTE_RUNNER, encoding="utf-8")
+        ours: list[tuple[float, float]] = []
+        theirs: list[tuple[float, float]] = []
+        for r in range(args.rounds):
+            time.sleep(PAUSE)
+            wall, cpu, split, elected = run_plenary(path)
+            ours.append((wall, cpu))
+            time.sleep(PAUSE)
+            p_wall, p_cpu, p_read, p_total, winners = run_pyrankvote(python, runner, path)
+            theirs.append((p_wall, p_cpu))
+            print(f"  round {r + 1}: plenary {wall:.2f}s (cpu {cpu:.2f}s; {split}); "
+                  f"pyrankvote {p_wall:.2f}s (cpu {p_cpu:.2f}s; read {p_read:.2f}s, read+count {p_total:.2f}s); "
+                  f"ratio {p_wall / wall:.1f}x; {load()}")
+    read, count = time_count_only(path)
+    walls = [p / o for (p, _), (o, _) in zip(theirs, ours)]
+    plenary = statistics.median(w for w, _ in ours)
+    pyrankvote = statistics.median(w for w, _ in theirs)
+    plenary_cpu = statistics.median(c for _, c in ours)
+    pyrankvote_cpu = statistics.median(c for _, c in theirs)
+    print(f"\n== {args.ballots:,} ballots, medians of {args.rounds} alternating runs ==")
+    print(f"  plenary tally (whole command, fresh process): {plenary:.2f}s (fastest {min(w for w, _ in ours):.2f}s), "
+          f"cpu {plenary_cpu:.2f}s")
+    print(f"  pyrankvote read + count (fresh process):      {pyrankvote:.2f}s (fastest {min(w for w, _ in theirs):.2f}s), "
+          f"cpu {pyrankvote_cpu:.2f}s")
+    print(f"  ratio of median wall-clock times: {pyrankvote / plenary:.1f}x (per round {min(walls):.1f}-{max(walls):.1f}x); "
+          f"of median CPU times: {pyrankvote_cpu / plenary_cpu:.1f}x")
+    print(f"  in this process: read {read * 1000:.0f} ms, Scottish count alone {count * 1000:.0f} ms (medians of 5)")
+    print(f"  elected: {', '.join(elected)}")
+    print(f"  same winners as pyrankvote (as sets): {sorted(elected) == sorted(winners)}")
+    print(f"  {load()}")
     return 0
 
 

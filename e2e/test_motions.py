@@ -206,6 +206,73 @@ def test_cac_admits_and_composites(browser, live_server):
     sign_out(grace)
 
 
+def test_a_refused_post_shows_why_and_keeps_the_words(browser, live_server):
+    chloe = as_member(browser, live_server, CHLOE)
+    open_motion(chloe, RENTERS)
+    quote = chloe.get_by_label("Quoted passage (optional; select words in the motion to fill it)")
+    quote.fill("5,000 pounds")
+    chloe.get_by_label("Your post (markdown)").fill("   ")
+    chloe.get_by_role("button", name="Post", exact=True).click()
+    expect(chloe.locator("#thread-posts [role=alert]")).to_have_text("The post is empty.")
+    expect(quote).to_have_value("5,000 pounds")  # htmx: the form is left as it was
+    sign_out(chloe)
+
+    without_js = as_member(browser, live_server, CHLOE, javascript=False)
+    open_motion(without_js, RENTERS)
+    without_js.get_by_label("Quoted passage (optional; select words in the motion to fill it)").fill("5,000 pounds")
+    without_js.get_by_label("Your post (markdown)").fill("   ")
+    without_js.get_by_role("button", name="Post", exact=True).click()
+    expect(without_js.get_by_role("alert").first).to_have_text("The post is empty.")
+    expect(without_js.get_by_label("Quoted passage (optional; select words in the motion to fill it)")).to_have_value(
+        "5,000 pounds")
+    expect(without_js.get_by_label("Your post (markdown)")).to_have_attribute("aria-invalid", "true")
+    sign_out(without_js)
+
+
+def test_the_shape_of_a_motion_is_one_choice_at_phone_width(browser, live_server):
+    aisha = as_member(browser, live_server, AISHA)
+    aisha.set_viewport_size({"width": 360, "height": 800})
+    open_conference(aisha)
+    free, parts = aisha.locator("#new-shape-text"), aisha.locator("#new-shape-parts")
+    for radio in (free, parts):
+        box = radio.bounding_box()
+        label_box = aisha.locator(f"label[for={radio.get_attribute('id')}]").bounding_box()
+        assert box is not None and label_box is not None
+        assert box["width"] < 40 and 0 <= label_box["x"] - (box["x"] + box["width"]) < 24  # beside its label
+    expect(aisha.get_by_label("Text (free text; markdown)")).to_be_visible()
+    expect(aisha.get_by_label("This body resolves", exact=True)).to_be_hidden()
+    parts.check()
+    expect(aisha.get_by_label("This body resolves", exact=True)).to_be_visible()
+    expect(aisha.get_by_label("Text (free text; markdown)")).to_be_hidden()
+    aisha.get_by_label("Title").fill("Rent caps in parts")
+    aisha.get_by_label("This body resolves", exact=True).fill("To campaign for rent caps.")
+    aisha.get_by_role("button", name="Create the draft").click()
+    expect(aisha.get_by_role("status")).to_contain_text("Draft created")
+    expect(aisha.locator("#motion-text strong")).to_have_text("This body resolves:")
+    sign_out(aisha)
+
+
+def test_amendments_and_diffs_are_shown_as_formatted_text(browser, live_server):
+    chloe = as_member(browser, live_server, CHLOE)
+    chloe.set_viewport_size({"width": 360, "height": 800})
+    open_motion(chloe, RENTERS)
+    excerpt = chloe.locator("#amendment-1 .amendment-markup")
+    expect(excerpt.locator("del")).to_have_text("5,000 pounds")
+    expect(excerpt).not_to_contain_text("**")
+    chloe.get_by_role("link", name="Amendment 1", exact=True).click()
+    marked = chloe.locator(".motion-text.marked")
+    expect(marked.locator("strong").first).to_have_text("This conference notes:")
+    expect(marked.locator("ol > li")).to_have_count(3)
+    expect(marked).not_to_contain_text("**")
+    chloe.get_by_role("link", name=RENTERS).click()
+    chloe.get_by_role("link", name=re.compile("Versions and changes")).click()
+    expect(chloe.locator(".diff-inline strong").first).to_have_text("This conference notes:")
+    for cell in chloe.locator(".versions-table td").all():
+        box = cell.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 360, cell.text_content()
+    sign_out(chloe)
+
+
 def test_the_motion_as_amended_shows_the_carried_amendment(browser, live_server):
     grace = as_member(browser, live_server, GRACE)
     open_motion(grace, RENTERS)

@@ -25,13 +25,18 @@ def test_sign_in_see_bodies_sign_out(page: Page):
     bodies = page.locator("table.bodies")
     expect(bodies.get_by_role("link", name="London branch")).to_be_visible()
     expect(bodies.get_by_role("link", name="National Members' Meeting")).to_be_visible()
-    expect(page.get_by_text("Nothing is open for you right now.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Open for you")).to_be_visible()
     page.get_by_role("link", name="London branch").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("London branch")
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You have signed out.")).to_be_visible()
     page.goto("/bodies/branch-london")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    page.get_by_label("Email").fill(OFFICER)
+    page.get_by_label("Password").fill(DEMO_MEMBER_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("London branch")  # back where they wanted to be
+    assert page.url.endswith("/bodies/branch-london")
 
 
 def test_wrong_password_shows_a_clear_message(page: Page):

@@ -14,6 +14,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from server.api import ballots as ballot_api
 from server.api import motions as motion_api
 from server.api import routes as api
 from server.auth.middleware import CsrfMiddleware, SessionMiddleware
@@ -22,6 +23,7 @@ from server.services.errors import ActionRefused
 from server.settings import Settings
 from server.views import account, admin, auth, bodies, errors, home, positions
 from server.views import amendments as amendment_pages
+from server.views import ballots as ballot_pages
 from server.views import motions as motion_pages
 from server.views import notifications as notification_pages
 from server.views import threads as thread_pages
@@ -37,6 +39,12 @@ API_ROUTES = [
     Route("/api/v1/members", api.list_members, methods=["GET"]),
     Route("/api/v1/members", api.create_member, methods=["POST"]),
     Route("/api/v1/positions", api.list_positions, methods=["GET"]),
+    Route("/api/v1/bodies", api.create_body, methods=["POST"]),
+    Route("/api/v1/bodies/{body_id:int}/memberships/{member_id:int}", api.change_membership_role, methods=["PATCH"]),
+    Route("/api/v1/bodies/{body_id:int}/positions", api.create_position, methods=["POST"]),
+    Route("/api/v1/positions/{position_id:int}/holders", api.record_holder, methods=["POST"]),
+    Route("/api/v1/members/import", api.import_members, methods=["POST"]),
+    Route("/api/v1/me/password", api.change_own_password, methods=["POST"]),
     Route("/api/v1/bodies/{body_id:int}/meetings", motion_api.list_meetings, methods=["GET"]),
     Route("/api/v1/bodies/{body_id:int}/meetings", motion_api.create_meeting, methods=["POST"]),
     Route("/api/v1/meetings/{meeting_id:int}", motion_api.get_meeting, methods=["GET"]),
@@ -59,6 +67,36 @@ API_ROUTES = [
     Route("/api/v1/posts/{post_id:int}/hide", motion_api.hide_post, methods=["POST"]),
     Route("/api/v1/notifications", motion_api.list_notifications, methods=["GET"]),
     Route("/api/v1/notifications/read", motion_api.read_notifications, methods=["POST"]),
+    Route("/api/v1/bodies/{body_id:int}/ballots", ballot_api.list_ballots, methods=["GET"]),
+    Route("/api/v1/bodies/{body_id:int}/ballots", ballot_api.create_ballot, methods=["POST"]),
+    Route("/api/v1/ballots/{ballot_id:int}", ballot_api.get_ballot, methods=["GET"]),
+    Route("/api/v1/ballots/{ballot_id:int}/actions/{action}", ballot_api.ballot_action, methods=["POST"]),
+    Route("/api/v1/ballots/{ballot_id:int}/votes", ballot_api.cast_vote, methods=["POST"]),
+    Route("/api/v1/ballots/{ballot_id:int}/turnout", ballot_api.turnout, methods=["GET"]),
+    Route("/api/v1/ballots/{ballot_id:int}/roll", ballot_api.roll, methods=["GET"]),
+    Route("/api/v1/ballots/{ballot_id:int}/result", ballot_api.result, methods=["GET"]),
+    Route("/api/v1/ballots/{ballot_id:int}/record", ballot_api.record, methods=["GET"]),
+    Route("/api/v1/ballots/{ballot_id:int}/receipts/{code}", ballot_api.receipt, methods=["GET"]),
+]
+
+BALLOT_PAGE_ROUTES = [
+    Route("/bodies/{slug}/ballots", ballot_pages.body_ballots_page, methods=["GET"]),
+    Route("/bodies/{slug}/ballots", ballot_pages.create_ballot, methods=["POST"]),
+    Route("/ballots/{ballot_id:int}", ballot_pages.ballot_page, methods=["GET"]),
+    Route("/ballots/{ballot_id:int}/vote", ballot_pages.cast_vote, methods=["POST"]),
+    Route("/ballots/{ballot_id:int}/open", ballot_pages.open_ballot, methods=["POST"]),
+    Route("/ballots/{ballot_id:int}/close", ballot_pages.close_ballot, methods=["POST"]),
+    Route("/ballots/{ballot_id:int}/proxy", ballot_pages.appoint_proxy, methods=["POST"]),
+    Route("/ballots/{ballot_id:int}/hand-count", ballot_pages.enter_hand_count, methods=["POST"]),
+    Route("/ballots/{ballot_id:int}/confirm", ballot_pages.confirm_hand_count, methods=["POST"]),
+    Route("/ballots/{ballot_id:int}/publish", ballot_pages.publish_hand_count, methods=["POST"]),
+    Route("/ballots/{ballot_id:int}/roll", ballot_pages.roll_page, methods=["GET"]),
+    Route("/ballots/{ballot_id:int}/turnout", ballot_pages.turnout_fragment, methods=["GET"]),
+    Route("/ballots/{ballot_id:int}/turnout/stream", ballot_pages.turnout_stream, methods=["GET"]),
+    Route("/ballots/{ballot_id:int}/result", ballot_pages.result_page, methods=["GET"]),
+    Route("/ballots/{ballot_id:int}/record.{suffix:str}", ballot_pages.record_download, methods=["GET"]),
+    Route("/ballots/{ballot_id:int}/report.txt", ballot_pages.report_download, methods=["GET"]),
+    Route("/ballots/{ballot_id:int}/receipt", ballot_pages.receipt_page, methods=["GET"]),
 ]
 
 MOTION_PAGE_ROUTES = [
@@ -92,6 +130,8 @@ PAGE_ROUTES = [
     Route("/sign-in", auth.sign_in_page, methods=["GET"]),
     Route("/sign-in", auth.sign_in, methods=["POST"]),
     Route("/sign-out", auth.sign_out, methods=["POST"]),
+    Route("/account", account.account_page, methods=["GET"]),
+    Route("/account/identities", account.save_identities, methods=["POST"]),
     Route("/account/password", account.password_page, methods=["GET"]),
     Route("/account/password", account.change_password, methods=["POST"]),
     Route("/bodies/{slug}", bodies.body_page, methods=["GET"]),
@@ -107,6 +147,7 @@ PAGE_ROUTES = [
     Route("/admin/bodies/new", admin.new_body_page, methods=["GET"]),
     Route("/admin/bodies/new", admin.create_body, methods=["POST"]),
     *MOTION_PAGE_ROUTES,
+    *BALLOT_PAGE_ROUTES,
     Mount("/static", app=StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
 ]
 

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "tally",
     "verify",
     "check",
+    "audit",
 )
 
 
@@ -29,10 +30,13 @@ class UsageError(Exception):
     """Bad input from the command line or a file: exit 2 with the reason."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser for every subcommand, or only for ``only`` (importing no other command's module)."""
     parser = argparse.ArgumentParser(prog="plenary", description=__doc__.splitlines()[0])
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
+        if only is not None and name != only:
+            continue
         try:
             module = importlib.import_module(f"server.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -44,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    # a named subcommand needs only its own module: `plenary tally` starts without the web stack
+    parser = build_parser(argv[0] if argv and argv[0] in COMMAND_MODULES else None)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import (
     Amendment,
+    AmendmentSupporter,
     Body,
     Follow,
     Meeting,
@@ -122,20 +123,23 @@ async def load_demo_motions(db: AsyncSession) -> None:
     await motion("A summer school for members", DRAFT, "Aisha Rahman", ["draft"])
 
     version_id = (await db.execute(select(MotionVersion.id).where(MotionVersion.motion_id == renters.id))).scalar_one()
+    # the meeting needs two supporters before the CAC may admit an amendment
     amendments = [
-        ("replace", "5,000 pounds", "8,000 pounds", "Priya Sharma", "admitted", 1),
+        ("replace", "5,000 pounds", "8,000 pounds", "Priya Sharma", "admitted", 1, ("Tom Fletcher", "Maya Patel")),
         ("replace", "5,000 pounds from the campaigns budget", "3,000 pounds from the campaigns budget and "
-         "2,000 pounds raised by the branches", "Rory MacLeod", "admitted", 2),
-        ("insert_after", "every city", "and large town", "Wendy Li", "submitted", None),
+         "2,000 pounds raised by the branches", "Rory MacLeod", "admitted", 2, ("Xavier Dubois", "Chloe Martin")),
+        ("insert_after", "every city", "and large town", "Wendy Li", "submitted", None, ()),
     ]
     made_amendments = []
-    for number, (operation, passage, replacement, mover, state, position) in enumerate(amendments, 1):
+    for number, (operation, passage, replacement, mover, state, position, backers) in enumerate(amendments, 1):
         amendment = Amendment(motion_id=renters.id, number=number, target_version_id=version_id, operation=operation,
                               passage=passage, occurrence=1, replacement=replacement, state=state,
                               position=position, created_by_id=people[mover].id, created_at=AT)
         db.add(amendment)
         await db.flush()
         made_amendments.append(amendment)
+        for name in backers:
+            db.add(AmendmentSupporter(amendment_id=amendment.id, member_id=people[name].id, at=AT))
         db.add(MotionEvent(motion_id=renters.id, amendment_id=amendment.id, actor_id=people[mover].id,
                            action="amendment_proposed", to_state="submitted", reason=f"Amendment {number}", at=AT))
         if state == "admitted":

@@ -90,9 +90,71 @@ MOTION_SCHEMAS: dict[str, Any] = {
         "created_at": MOMENT, "read": {"type": "boolean"}}},
 }
 
-_MOTION_ACTION_NAMES = ["invite", "accept", "support", "submit", "accept-emergency", "admit", "rule-out",
-                        "schedule", "withdraw", "outcome", "agree", "order", "follow", "unfollow"]
-_AMENDMENT_ACTION_NAMES = ["support", "withdraw", "admit", "rule-out", "outcome"]
+
+
+def _fields(title: str, description: str, properties: dict[str, Any] | None = None,
+            required: list[str] | None = None) -> dict[str, Any]:
+    """The request body of one action: exactly these fields."""
+    schema: dict[str, Any] = {"title": title, "description": description, "type": "object",
+                              "properties": properties or {}, "additionalProperties": False}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+_NOTE = {"type": "string", "description": "For the record, e.g. the count"}
+#: action name -> (schema name, request body) for POST /api/v1/motions/{motion_id}/actions/{action}
+MOTION_ACTIONS: dict[str, tuple[str, dict[str, Any]]] = {
+    "invite": ("MotionInvite", _fields("invite", "Invite a co-author (an author, while a draft)",
+                                       {"email": {"type": "string", "format": "email"}}, ["email"])),
+    "accept": ("MotionAccept", _fields("accept", "Accept your invitation to co-author")),
+    "support": ("MotionSupport", _fields("support", "Co-sign a submitted or admitted motion")),
+    "submit": ("MotionSubmit", _fields("submit", "Submit the draft to its meeting (its authors)", {
+        "branch_vote": {"type": "string", "description": "Needed for a motion moved on behalf of a branch"}})),
+    "accept-emergency": ("MotionAcceptEmergency", _fields("accept-emergency", "Accept a late emergency motion (CAC)")),
+    "admit": ("MotionAdmit", _fields("admit", "Admit a submitted motion with enough supporters (CAC)")),
+    "rule-out": ("MotionRuleOut", _fields("rule-out", "Rule it out of order (CAC); every member reads the reason",
+                                          {"reason": STR}, ["reason"])),
+    "schedule": ("MotionSchedule", _fields("schedule", "Schedule an admitted motion for debate (CAC)")),
+    "withdraw": ("MotionWithdraw", _fields("withdraw", "Withdraw the motion (its movers); shown to all",
+                                           {"reason": STR})),
+    "outcome": ("MotionOutcome", _fields("outcome", "Record the vote on a scheduled motion (CAC)", {
+        "outcome": {"type": "string", "enum": ["carried", "fell", "remitted"]}, "note": _NOTE}, ["outcome"])),
+    "agree": ("MotionAgree", _fields("agree", "Agree, as movers of a source motion, to the composite",
+                                     {"source": {"type": "integer", "description": "The source motion's id"}},
+                                     ["source"])),
+    "order": ("MotionOrder", _fields("order", "Set the amendments' voting order (CAC), first voted first",
+                                     {"order": {"type": "array", "items": INT,
+                                                "description": "Amendment numbers"}}, ["order"])),
+    "follow": ("MotionFollow", _fields("follow", "Follow the motion: replies and changes become notifications")),
+    "unfollow": ("MotionUnfollow", _fields("unfollow", "Stop following the motion")),
+}
+#: action name -> (schema name, request body) for POST /api/v1/amendments/{amendment_id}/actions/{action}
+AMENDMENT_ACTIONS: dict[str, tuple[str, dict[str, Any]]] = {
+    "support": ("AmendmentSupport", _fields("support", "Co-sign an open amendment (not its mover)")),
+    "withdraw": ("AmendmentWithdraw", _fields("withdraw", "Withdraw the amendment (its mover)")),
+    "admit": ("AmendmentAdmit", _fields("admit", "Admit a submitted amendment with enough supporters (CAC)")),
+    "rule-out": ("AmendmentRuleOut", _fields("rule-out", "Rule it out of order (CAC), with the reason",
+                                             {"reason": STR}, ["reason"])),
+    "outcome": ("AmendmentOutcome", _fields("outcome", "Record the vote on it (CAC, in its voting order)", {
+        "outcome": {"type": "string", "enum": ["carried", "fell"]}, "note": _NOTE}, ["outcome"])),
+}
+MOTION_SCHEMAS.update({name: schema for name, schema in MOTION_ACTIONS.values()})
+MOTION_SCHEMAS.update({name: schema for name, schema in AMENDMENT_ACTIONS.values()})
+_MOTION_ACTION_NAMES = list(MOTION_ACTIONS)
+_AMENDMENT_ACTION_NAMES = list(AMENDMENT_ACTIONS)
+
+
+def _action_body(actions: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """The body of ``actions/{action}``: the schema named for the action in the path.
+    The body does not repeat the action, so the choice is given by ``x-action-schemas``
+    (action -> schema) and each schema's title, and the list is ``anyOf`` because
+    several actions take the same (empty) body."""
+    mapping = {action: f"#/components/schemas/{name}" for action, (name, _schema) in actions.items()}
+    schema = {"anyOf": [_ref(name) for name, _schema in actions.values()], "x-action-schemas": mapping}
+    return {"required": False, "description": "The fields of the action named in the path: "
+            + "; ".join(f"{action} → {name}" for action, (name, _schema) in actions.items()),
+            "content": {"application/json": {"schema": schema}}}
 _POSTS = {"type": "array", "items": {"allOf": [_ref("Post"), {"type": "object", "properties": {
     "replies": {"type": "array", "items": _ref("Post")}}}]}}
 _NEW_POST = _body({"body": STR, "quote": STR, "parent_id": {"type": ["integer", "null"]}}, ["body"])
@@ -153,7 +215,7 @@ MOTION_PATHS: dict[str, Any] = {
         "parameters": [_param("motion_id"),
                        {"name": "action", "in": "path", "required": True,
                         "schema": {"type": "string", "enum": _MOTION_ACTION_NAMES}}, CSRF],
-        "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
+        "requestBody": _action_body(MOTION_ACTIONS),
         "responses": {"200": _json(_ref("Motion"), "The motion after the action"), **ERRORS}}},
     "/api/v1/motions/{motion_id}/amendments": {
         "get": {"summary": "Amendments in the CAC's voting order, with conflicts flagged",
@@ -176,7 +238,7 @@ MOTION_PATHS: dict[str, Any] = {
         "parameters": [_param("amendment_id"),
                        {"name": "action", "in": "path", "required": True,
                         "schema": {"type": "string", "enum": _AMENDMENT_ACTION_NAMES}}, CSRF],
-        "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
+        "requestBody": _action_body(AMENDMENT_ACTIONS),
         "responses": {"200": _json(_ref("Amendment"), "The amendment after the action"), **ERRORS}}},
     "/api/v1/motions/{motion_id}/posts": {
         "get": {"summary": "The motion's discussion: posts with their replies", "parameters": [_param("motion_id")],

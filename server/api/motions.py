@@ -20,6 +20,7 @@ from server.services import threads
 from server.services.errors import Invalid, NotFound
 from server.services.motion_access import is_author
 from server.views.context import database, require_viewer
+from server.views.motions import not_a_whole_number
 
 
 def _text(data: dict, name: str) -> str:
@@ -34,7 +35,7 @@ def _text(data: dict, name: str) -> str:
 def _int(data: dict, name: str, default: int | None = None) -> int:
     value = data.get(name, default)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(f"{name} must be a whole number.", {name: "A whole number."})
+        raise not_a_whole_number(name)
     return value
 
 

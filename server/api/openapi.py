@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.api.ballot_openapi import BALLOT_PATHS, BALLOT_SCHEMAS
 from server.api.motion_openapi import MOTION_PATHS, MOTION_SCHEMAS
 
 VERSION = "1.0.0"
@@ -47,17 +48,26 @@ SCHEMAS: dict[str, Any] = {
         "kind": _ref("BodyKind")}},
     "MemberSummary": {"type": "object", "required": ["id", "name"], "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}}},
-    "MemberPrivate": {"type": "object", "properties": {
+    "MemberAdmin": {"type": "object", "required": ["id", "name", "email", "is_site_admin", "memberships"],
+                    "description": "A member as site admins see them: never their self-identifications",
+                    "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"},
         "is_site_admin": {"type": "boolean"},
-        "identities": {"type": "array", "items": {"type": "string"},
-                       "description": "Self-identifications; only the member and site admins see them"},
         "memberships": {"type": "array", "items": {"type": "object", "properties": {
             "body": _ref("BodySummary"), "role": _ref("Role")}}}}},
+    "MemberPrivate": {"allOf": [_ref("MemberAdmin"), {"type": "object", "properties": {
+        "identities": {"type": "array", "items": {"type": "string"},
+                       "description": "Self-identifications; only the member themself sees them"}}}]},
     "Holding": {"type": "object", "properties": {
         "id": {"type": "integer"}, "member": _ref("MemberSummary"), "elected_by_id": {"type": "integer"},
+        "recallable_by": {"allOf": [_ref("BodySummary")], "description":
+                          "The body that elected the holder: its members may recall them (DOMAIN)"},
         "starts_on": {"type": "string", "format": "date"},
-        "ends_on": {"type": ["string", "null"], "format": "date"}, "current": {"type": "boolean"}}},
+        "ends_on": {"type": ["string", "null"], "format": "date"}, "current": {"type": "boolean"},
+        "can_start_recall": {"type": "boolean", "description":
+                             "Whether the signed-in member may start a recall of this holding (a current "
+                             "holding, and they belong to the electing body). The recall motion itself "
+                             "comes with a later change."}}},
     "Position": {"type": "object", "properties": {
         "id": {"type": "integer"}, "body_id": {"type": "integer"}, "title": {"type": "string"},
         "filled_by": {"type": "string", "enum": ["individually", "group"]}, "seats": {"type": "integer"},
@@ -102,17 +112,18 @@ PATHS: dict[str, Any] = {
         "parameters": [BODY_ID, MEMBER_ID, CSRF],
         "responses": {"204": {"description": "Removed"}, **ERRORS}}},
     "/api/v1/members": {
-        "get": {"summary": "Every member, with identities (site admins only)",
+        "get": {"summary": "Every member (site admins only; self-identifications are not shown)",
                 "responses": {"200": _json({"type": "object", "properties": {
-                    "members": {"type": "array", "items": _ref("MemberPrivate")}}}, "The members"), **ERRORS}},
+                    "members": {"type": "array", "items": _ref("MemberAdmin")}}}, "The members"), **ERRORS}},
         "post": {"summary": "Create a member (site admins only)", "parameters": [CSRF],
                  "requestBody": {"required": True, "content": {"application/json": {"schema": {
                      "type": "object", "required": ["name", "email", "password"], "properties": {
                          "name": {"type": "string"}, "email": {"type": "string"},
                          "password": {"type": "string", "minLength": 10},
-                         "identities": {"type": "array", "items": {"type": "string"}},
+                         "identities": {"type": "array", "items": {"type": "string"},
+                                        "description": "Written only: afterwards only the member reads them"},
                          "is_site_admin": {"type": "boolean"}}}}}},
-                 "responses": {"201": _json(_ref("MemberPrivate"), "The new member"),
+                 "responses": {"201": _json(_ref("MemberAdmin"), "The new member"),
                                "400": _json(_ref("Error"), "Invalid fields"),
                                "409": _json(_ref("Error"), "Email already used"), **ERRORS}}},
     "/api/v1/positions": {"get": {
@@ -121,6 +132,93 @@ PATHS: dict[str, Any] = {
         "responses": {"200": _json({"type": "object", "properties": {
             "positions": {"type": "array", "items": _ref("Position")}}}, "The positions"), **ERRORS}}},
 }
+
+POSITION_ID = {"name": "position_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+INVALID = _json(_ref("Error"), "Invalid fields (error.fields names each)")
+
+SCHEMAS.update({
+    "ImportRow": {"type": "object", "required": ["name", "email"], "properties": {
+        "name": {"type": "string"}, "email": {"type": "string"},
+        "password": {"type": "string", "description": "At least 10 characters; generated when empty"},
+        "identities": {"oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}],
+                       "description": "Written only: afterwards only the member reads them"},
+        "bodies": {"oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}],
+                   "description": "Body addresses, each optionally slug:role"}}},
+    "ImportReport": {"type": "object", "required": ["imported", "rows"], "properties": {
+        "imported": {"type": "integer"},
+        "rows": {"type": "array", "items": {"type": "object", "properties": {
+            "line": {"type": "integer", "description": "CSV line (the header is line 1; JSON row n is line n + 1)"},
+            "name": {"type": "string"}, "email": {"type": "string"}, "imported": {"type": "boolean"},
+            "problems": {"type": "array", "items": {"type": "string"}},
+            "generated_password": {"type": ["string", "null"], "description": "Shown only in this answer"}}}}}},
+})
+
+# the admin actions (issue 3: "a JSON API for the same resources"), merged into PATHS by method
+ADMIN_PATHS: dict[str, Any] = {
+    "/api/v1/bodies": {"post": {
+        "summary": "Create a body (site admins only)", "parameters": [CSRF],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["name", "kind"], "properties": {
+                "name": {"type": "string"}, "kind": _ref("BodyKind"),
+                "slug": {"type": "string", "description": "The address; made from the name when left out"},
+                "parent": {"type": "string", "description": "The address of the body it belongs to"},
+                "description": {"type": "string"}}}}}},
+        "responses": {"201": _json(_ref("BodyDetail"), "The new body"), "400": INVALID,
+                      "409": _json(_ref("Error"), "The address is taken"), **ERRORS}}},
+    "/api/v1/bodies/{body_id}/memberships/{member_id}": {"patch": {
+        "summary": "Change the role of a member of the body (officers and site admins)",
+        "parameters": [BODY_ID, MEMBER_ID, CSRF],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["role"], "properties": {"role": _ref("Role")}}}}},
+        "responses": {"200": _json({"type": "object", "properties": {
+            "member_id": {"type": "integer"}, "body_id": {"type": "integer"}, "role": _ref("Role")}},
+            "The membership"), "400": INVALID, **ERRORS}}},
+    "/api/v1/bodies/{body_id}/positions": {"post": {
+        "summary": "Add a position to the body (site admins only)", "parameters": [BODY_ID, CSRF],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["title", "filled_by"], "properties": {
+                "title": {"type": "string"}, "filled_by": {"type": "string", "enum": ["individually", "group"]},
+                "seats": {"type": "integer", "minimum": 1, "default": 1},
+                "term_months": {"type": ["integer", "null"], "minimum": 1},
+                "elected_by_id": {"type": ["integer", "null"],
+                                  "description": "The electing body; this body when left out"}}}}}},
+        "responses": {"201": _json(_ref("Position"), "The new position"), "400": INVALID, **ERRORS}}},
+    "/api/v1/positions/{position_id}/holders": {"post": {
+        "summary": "Record an election result: who holds the position (site admins only)",
+        "parameters": [POSITION_ID, CSRF],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["email", "starts_on"], "properties": {
+                "email": {"type": "string"}, "starts_on": {"type": "string", "format": "date"},
+                "ends_on": {"type": ["string", "null"], "format": "date"}}}}}},
+        "responses": {"201": _json(_ref("Holding"), "The holding"), "400": INVALID, **ERRORS}}},
+    "/api/v1/members/import": {"post": {
+        "summary": "Import members (site admins only): a CSV upload or JSON rows, with a report for every row. "
+                   "All or nothing unless import_valid_rows is true.",
+        "parameters": [CSRF],
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"type": "object", "required": ["rows"], "properties": {
+                "rows": {"type": "array", "items": _ref("ImportRow")},
+                "import_valid_rows": {"type": "boolean", "default": False}}}},
+            "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                "file": {"type": "string", "format": "binary",
+                         "description": "UTF-8 CSV with the header name,email[,password,identities,bodies]"},
+                "import_valid_rows": {"type": "string", "enum": ["true", "false"]}}}}}},
+        "responses": {"200": _json(_ref("ImportReport"), "Imported (with import_valid_rows, rows left out are listed)"),
+                      "400": {"description": "Nothing imported: the report lists every bad row, or an Error "
+                                             "for a bad header or file", "content": {"application/json": {
+                                                 "schema": {"oneOf": [_ref("ImportReport"), _ref("Error")]}}}},
+                      **ERRORS}}},
+    "/api/v1/me/password": {"post": {
+        "summary": "Change your password; every session ends, this one too (sign in again)",
+        "parameters": [CSRF],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["current_password", "new_password"], "properties": {
+                "current_password": {"type": "string"}, "new_password": {"type": "string", "minLength": 10}}}}}},
+        "responses": {"204": {"description": "Changed; the session cookie is cleared"}, "400": INVALID,
+                      "401": ERRORS["401"], "403": ERRORS["403"]}}},
+}
+for _path, _operations in ADMIN_PATHS.items():
+    PATHS.setdefault(_path, {}).update(_operations)
 
 
 def document() -> dict[str, Any]:
@@ -131,9 +229,9 @@ def document() -> dict[str, Any]:
                                 "Unsafe methods need the X-CSRF-Token header."},
         "servers": [{"url": "/"}],
         "components": {
-            "schemas": {**SCHEMAS, **MOTION_SCHEMAS},
+            "schemas": {**SCHEMAS, **MOTION_SCHEMAS, **BALLOT_SCHEMAS},
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "plenary_session"}},
         },
         "security": [{"session": []}],
-        "paths": {**PATHS, **MOTION_PATHS},
+        "paths": {**PATHS, **MOTION_PATHS, **BALLOT_PATHS},
     }

@@ -17,17 +17,26 @@ from pathlib import Path
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("verify", help="re-count a published case and compare round by round")
-    parser.add_argument("case", type=Path, help="an rctab case directory, or a BLT file with --expected")
+    parser.add_argument("case", type=Path, nargs="?", help="an rctab case directory, or a BLT file with --expected")
     parser.add_argument("--expected", type=Path, help="Droop report (text or JSON) for a BLT file")
     parser.add_argument("--method", choices=("scotland", "meek", "wigm"),
                         help="STV rule of the report (default: read from the report)")
+    from server.commands.record_check import add_record_arguments
+
+    add_record_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from server.cli import UsageError
 
+    if args.record is not None:
+        from server.commands.record_check import verify_published_record
+
+        return verify_published_record(args)
     case: Path = args.case
+    if case is None:
+        raise UsageError("give a case directory, a BLT file with --expected, or --record FILE")
     if case.is_dir():
         if args.expected is not None or args.method is not None:
             raise UsageError("--expected and --method are for a BLT file, not a case directory")

@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from server.db.types import UTCDateTime
+
 BODY_KINDS = (
     "national_members_meeting",
     "steering_committee",
@@ -239,13 +241,13 @@ class Meeting(Base):
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     held_on: Mapped[date] = mapped_column(Date)
-    motions_deadline: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    amendments_deadline: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    motions_deadline: Mapped[datetime] = mapped_column(UTCDateTime())
+    amendments_deadline: Mapped[datetime] = mapped_column(UTCDateTime())
     #: a designated committee whose every member is on the CAC, besides the body's cac_members
     cac_body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id", ondelete="SET NULL"), index=True)
     #: the body's standing orders: co-signatures a motion needs besides its movers
     supporters_needed: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     body: Mapped[Body] = relationship(foreign_keys=[body_id])
     cac_body: Mapped["Body | None"] = relationship(foreign_keys=[cac_body_id])
@@ -276,8 +278,8 @@ class Motion(Base):
     #: reason given by the CAC when ruling the motion out of order (visible to all)
     ruling_reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     meeting: Mapped[Meeting] = relationship()
     on_behalf_of: Mapped["Body | None"] = relationship()
@@ -304,7 +306,7 @@ class MotionVersion(Base):
     #: why this version exists beyond an edit, e.g. "As amended by amendment 2"
     note: Mapped[str] = mapped_column(String(300), default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     motion: Mapped[Motion] = relationship(back_populates="versions")
     created_by: Mapped[Member] = relationship()
@@ -323,8 +325,8 @@ class MotionAuthor(Base):
     motion_id: Mapped[int] = mapped_column(ForeignKey("motions.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20), default="co_author")
-    invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     motion: Mapped[Motion] = relationship(back_populates="authors")
     member: Mapped[Member] = relationship()
@@ -337,7 +339,7 @@ class MotionSupporter(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     motion_id: Mapped[int] = mapped_column(ForeignKey("motions.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     member: Mapped[Member] = relationship()
 
@@ -352,7 +354,7 @@ class CompositeSource(Base):
     composite_id: Mapped[int] = mapped_column(ForeignKey("motions.id", ondelete="CASCADE"), index=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("motions.id", ondelete="CASCADE"), index=True)
     agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
-    agreed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     composite: Mapped[Motion] = relationship(foreign_keys=[composite_id])
     source: Mapped[Motion] = relationship(foreign_keys=[source_id])
@@ -388,7 +390,7 @@ class Amendment(Base):
     #: ruled out of order, or no longer applicable: the reason everyone sees
     reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     motion: Mapped[Motion] = relationship()
     target_version: Mapped[MotionVersion] = relationship()
@@ -403,7 +405,7 @@ class AmendmentSupporter(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     amendment_id: Mapped[int] = mapped_column(ForeignKey("amendments.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     member: Mapped[Member] = relationship()
 
@@ -422,7 +424,7 @@ class MotionEvent(Base):
     from_state: Mapped[str] = mapped_column(String(30), default="")
     to_state: Mapped[str] = mapped_column(String(30), default="")
     reason: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     actor: Mapped["Member | None"] = relationship()
 
@@ -445,9 +447,9 @@ class Post(Base):
     body_html: Mapped[str] = mapped_column(Text, default="")
     #: a passage of the motion the post quotes (selected on the page)
     quote: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     hidden_reason: Mapped[str] = mapped_column(Text, default="")
 
@@ -465,8 +467,8 @@ class PostRevision(Base):
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text)
     quote: Mapped[str] = mapped_column(Text, default="")
-    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Follow(Base):
@@ -492,8 +494,8 @@ class Notification(Base):
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(String(400))
     link: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 # --- ballots (issue 6; docs/voting-online.md) ------------------------------------------

@@ -2,5 +2,6 @@
 
 markdown.py renders and sanitises members' markdown; tokens.py and diff.py compare two
 versions word by word; clauses.py finds numbered clauses; amendments.py locates,
-shows, checks, carries and orders amendments.
+shows, checks, carries and orders amendments; marked_markdown.py renders a diff or an
+amendment as formatted markdown with its changes marked.
 """

@@ -19,7 +19,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Iterable, Literal, Sequence
+from typing import Callable, Iterable, Literal, Sequence
 
 from server.drafting.tokens import tokenise
 
@@ -321,13 +321,18 @@ def _ends_paragraph(text: str) -> bool:
     return _PARAGRAPH_END.search(text) is not None
 
 
-def render_inline(ops: Sequence[DiffOp]) -> str:
+#: writes segments as HTML (``segments_html``, or ``marked_markdown.render_marked`` for formatted text)
+SegmentWriter = Callable[[Iterable[tuple[OpKind, str]], frozenset[str]], str]
+
+
+def render_inline(ops: Sequence[DiffOp], write: SegmentWriter = segments_html) -> str:
     """The new text with deletions and insertions marked in place."""
-    body = segments_html(((op.kind, op.text) for op in ops), frozenset({"equal", "insert"}))
+    body = write(((op.kind, op.text) for op in ops), frozenset({"equal", "insert"}))
     return f'<div class="diff diff-inline">{body}</div>'
 
 
-def render_side_by_side(ops: Sequence[DiffOp], old_label: str = "Before", new_label: str = "After") -> str:
+def render_side_by_side(ops: Sequence[DiffOp], old_label: str = "Before", new_label: str = "After",
+                        write: SegmentWriter = segments_html) -> str:
     """Two columns, old and new, aligned by paragraph.
 
     A row ends at every paragraph break both versions share, and after whole
@@ -377,8 +382,8 @@ def render_side_by_side(ops: Sequence[DiffOp], old_label: str = "Before", new_la
     new_structure = frozenset({"equal", "insert"})
     body = "".join(
         f'<tr class="{"changed" if is_changed else "same"}">'
-        f"<td>{segments_html(old_side, old_structure)}</td>"
-        f"<td>{segments_html(new_side, new_structure)}</td></tr>"
+        f"<td>{write(old_side, old_structure)}</td>"
+        f"<td>{write(new_side, new_structure)}</td></tr>"
         for old_side, new_side, is_changed in rows
     )
     return (

@@ -14,6 +14,7 @@ def _detail():
         selectinload(Body.parent),
         selectinload(Body.memberships).selectinload(Membership.member),
         selectinload(Body.positions).selectinload(Position.holdings).selectinload(Holding.member),
+        selectinload(Body.positions).selectinload(Position.holdings).selectinload(Holding.elected_by),
         selectinload(Body.positions).selectinload(Position.elected_by),
     )
 
@@ -70,6 +71,7 @@ async def positions_in(db: AsyncSession, body_ids: list[int]) -> list[Position]:
             selectinload(Position.body),
             selectinload(Position.elected_by),
             selectinload(Position.holdings).selectinload(Holding.member),
+            selectinload(Position.holdings).selectinload(Holding.elected_by),
         )
         .order_by(Position.body_id, Position.id)
     )

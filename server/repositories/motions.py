@@ -185,6 +185,15 @@ async def thread_rows(db: AsyncSession, motion_id: int, amendment_id: int | None
     return [PostRow(*row) for row in result]
 
 
+async def thread_stamp(db: AsyncSession, motion_id: int, amendment_id: int | None) -> tuple:
+    """What changes whenever a thread's posts do: their number, the newest post, the
+    latest edit and the latest hiding (posts are never deleted)."""
+    where = Post.amendment_id.is_(None) if amendment_id is None else Post.amendment_id == amendment_id
+    result = await db.execute(select(func.count(Post.id), func.max(Post.id), func.max(Post.edited_at),
+                                     func.max(Post.hidden_at)).where(Post.motion_id == motion_id, where))
+    return tuple(result.one())
+
+
 async def post_counts(db: AsyncSession, motion_id: int) -> dict[int | None, int]:
     result = await db.execute(select(Post.amendment_id, func.count(Post.id)).where(Post.motion_id == motion_id)
                               .group_by(Post.amendment_id))

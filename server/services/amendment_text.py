@@ -10,9 +10,11 @@ another carries), so each call names that version's number and text.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from server.drafting import amendments as engine
+from server.drafting.marked_markdown import render_marked
 
 OPERATION_LABELS = {
     "delete": "Delete",
@@ -62,13 +64,47 @@ def check(version: int, text: str, op: TextOperation, label: str = "The amendmen
         raise NotApplicable(str(problem)) from None
 
 
+#: an amendment shown in the motion: the new text's line and paragraph breaks shape it
+MARKED_STRUCTURE = frozenset({"equal", "insert"})
+#: an excerpt runs to the start and end of the changed lines, unless they are longer than this
+EXCERPT_LINE_LIMIT = 600
+
+
 def marked_up(version: int, text: str, op: TextOperation, label: str = "The amendment",
               context: int | None = None) -> str:
-    """HTML: the motion with the change marked (escaped text with <del> and <ins>)."""
+    """HTML: the motion, formatted from its markdown, with the change marked (<del>, <ins>).
+
+    With ``context``, an excerpt: the whole lines the change touches (so the markdown of
+    a heading or list item stays whole), or about ``context`` characters either side
+    when a line is very long."""
     try:
-        return engine.mark_up(engine.MotionVersion(version, text), _amendment(op, label, version), context)
+        located = engine.locate(engine.MotionVersion(version, text), _amendment(op, label, version))
     except engine.AmendmentError as problem:
         raise NotApplicable(str(problem)) from None
+    before, after = text[:located.edit_start], text[located.edit_end:]
+    if context is not None:
+        before, after = _lead_in(before, context), _lead_out(after, context)
+    segments = [("equal", before), ("delete", text[located.edit_start:located.edit_end]),
+                ("insert", located.replacement), ("equal", after)]
+    body = render_marked(segments, MARKED_STRUCTURE)
+    return f'<div class="amendment-markup" data-amendment="{html.escape(label)}">{body}</div>'
+
+
+def _lead_in(before: str, context: int) -> str:
+    start = before.rfind("\n") + 1
+    if len(before) - start <= max(context, EXCERPT_LINE_LIMIT):
+        return before[start:]
+    cut = before.find(" ", len(before) - context)
+    return "\u2026" + before[cut if cut >= 0 else len(before) - context:]
+
+
+def _lead_out(after: str, context: int) -> str:
+    end = after.find("\n")
+    end = len(after) if end < 0 else end
+    if end <= max(context, EXCERPT_LINE_LIMIT):
+        return after[:end]
+    cut = after.rfind(" ", 0, context)
+    return after[:cut if cut > 0 else context] + "\u2026"
 
 
 def conflicts(version: int, text: str,

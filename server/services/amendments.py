@@ -21,7 +21,7 @@ from server.repositories import motions as rows
 from server.services import amendment_text as textops
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.motion_access import OPEN_FOR_AMENDMENT, can_take_part, is_cac
-from server.services.motions import current_version, motion_for, record
+from server.services.motions import current_version, motion_for, record, state_phrase
 from server.services.notifications import ensure_following, notify_followers
 
 STATE_LABELS = {
@@ -35,6 +35,17 @@ STATE_LABELS = {
 }
 UNDECIDED = frozenset({"submitted", "admitted"})
 OUTCOMES = ("carried", "fell")
+
+
+#: how a sentence says an amendment is in a state ("Amendment 2 fell", never "is fell")
+STATE_PHRASES = {
+    "submitted": "is submitted", "admitted": "is admitted", "ruled_out_of_order": "was ruled out of order",
+    "carried": "was carried", "fell": "fell", "not_applicable": "no longer applies", "withdrawn": "was withdrawn",
+}
+
+
+def _state_phrase(state: str, *, now: bool = False) -> str:
+    return state_phrase(state, now=now, phrases=STATE_PHRASES)
 
 
 def operation_of(amendment: Amendment) -> textops.TextOperation:
@@ -160,7 +171,7 @@ async def _move(db: AsyncSession, motion: Motion, amendment: Amendment, actor: M
     amendment.state = to_state
     record(db, motion, actor, action, from_state=from_state, to_state=to_state, reason=reason,
            amendment_id=amendment.id)
-    await notify_followers(db, motion, f"Amendment {amendment.number} is now {STATE_LABELS[to_state].lower()}"
+    await notify_followers(db, motion, f"Amendment {amendment.number} {_state_phrase(to_state, now=True)}"
                            + (f": {reason}" if reason else "."), f"/amendments/{amendment.id}",
                            actor_id=actor.id if actor else None)
 
@@ -195,11 +206,26 @@ def _require_cac(actor: Member, motion: Motion) -> None:
         raise Forbidden(f"Only the Conference Arrangements Committee of {motion.meeting.title} can do that.")
 
 
+async def supporters_counted(db: AsyncSession, amendment: Amendment, motion: Motion) -> int:
+    """Supporters who count towards the meeting's minimum: members of the meeting's body
+    (anyone, for a national members' meeting), as for a motion (docs/motions.md)."""
+    ids = [s.member_id for s in amendment.supporters]
+    body = motion.meeting.body
+    if body.kind == "national_members_meeting":
+        return len(ids)
+    return len(await rows.member_ids_in_body(db, body.id, ids))
+
+
 async def admit(db: AsyncSession, actor: Member, amendment_id: int) -> None:
     amendment, motion = await amendment_for(db, actor, amendment_id)
     _require_cac(actor, motion)
     if amendment.state != "submitted":
         raise Conflict("Only a submitted amendment can be admitted.")
+    needed = motion.meeting.supporters_needed
+    counted = await supporters_counted(db, amendment, motion)
+    if counted < needed:
+        raise Conflict(f"Amendment {amendment.number} has {counted} of the {needed} supporters the standing "
+                       "orders require.")
     await _move(db, motion, amendment, actor, "admitted", "amendment_admitted")
     await db.commit()
 
@@ -245,7 +271,7 @@ async def record_outcome(db: AsyncSession, actor: Member, amendment_id: int, out
     if motion.state != "scheduled":
         raise Conflict("Amendments are voted on when their motion is scheduled.")
     if amendment.state != "admitted":
-        raise Conflict(f"Amendment {amendment.number} is {STATE_LABELS[amendment.state].lower()}; "
+        raise Conflict(f"Amendment {amendment.number} {_state_phrase(amendment.state)}; "
                        "only an admitted amendment is voted on.")
     all_amendments = await rows.amendments_of(db, motion.id)
     waiting = voting_order([a for a in all_amendments if a.state == "admitted"])

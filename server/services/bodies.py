@@ -109,3 +109,16 @@ async def remove_membership(db: AsyncSession, actor: Member, body_id: int, membe
     if not await body_rows.delete_membership(db, member_id, body.id):
         raise NotFound(f"That member is not in {body.name}.")
     await db.commit()
+
+
+async def change_role(db: AsyncSession, actor: Member, body_id: int, member_id: int, role: str) -> Membership:
+    """Change the role of someone already in the body (officers of the body and site admins)."""
+    body = await _managed_body(db, actor, body_id)
+    if role not in ROLES:
+        raise Invalid(f"{role!r} is not a role.", {"role": f"Choose one of: {', '.join(ROLE_LABELS.values())}."})
+    membership = await body_rows.membership(db, member_id, body.id)
+    if membership is None:
+        raise NotFound(f"That member is not in {body.name}.")
+    membership.role = role
+    await db.commit()
+    return membership

@@ -48,6 +48,13 @@ async def create_meeting(db: AsyncSession, actor: Member, body_id: int, *, title
         cac_body = await body_rows.by_slug(db, cac_body_slug.strip())
         if cac_body is None:
             problems["cac_body"] = f"There is no body {cac_body_slug.strip()!r}."
+        elif not cac_body.memberships:
+            problems["cac_body"] = f"{cac_body.name} has no members to arrange the business."
+    elif not any(m.role == "cac_member" for m in body.memberships):
+        # with no CAC nobody could admit, schedule or rule on a motion (docs/motions.md)
+        problems["cac_body"] = (f"{body.name} has no CAC member, so nobody could admit its motions. "
+                                "Name a committee to arrange the business (the address of a body), "
+                                f"or first make a member of {body.name} a CAC member.")
     if problems:
         raise Invalid("The meeting was not created: " + " ".join(problems.values()), problems)
     meeting = Meeting(body_id=body.id, title=title.strip(), held_on=day, motions_deadline=motions_by,

@@ -54,6 +54,24 @@ class ImportReport:
         return [row for row in self.rows if row.imported and row.generated_password]
 
 
+def rows_as_csv(rows: list[dict]) -> str:
+    """JSON rows (the API's import) as the CSV text the import reads, so both get the same
+    checks and the same report; row n is line n + 1 (the header is line 1). Identities and
+    bodies may be lists or ";"-separated text."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
+    for row in rows:
+        if not isinstance(row, dict):
+            raise Invalid("Each row must be an object with name, email and optionally password, identities, bodies.")
+        cells = []
+        for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+            value = row.get(column) or ""
+            cells.append("; ".join(str(v) for v in value) if isinstance(value, list) else str(value))
+        writer.writerow(cells)
+    return out.getvalue()
+
+
 async def import_members_csv(db: AsyncSession, settings: Settings, actor: Member, text: str,
                              *, import_valid_rows: bool = False) -> ImportReport:
     require_admin(actor)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import passwords
-from server.db.models import Member
+from server.db.models import Member, MemberIdentity
 from server.repositories import members as member_rows
 from server.services.errors import Conflict, Forbidden, Invalid
 from server.services.permissions import can_administer
@@ -86,3 +86,17 @@ async def create_member(db: AsyncSession, settings: Settings, actor: Member, new
 async def list_members(db: AsyncSession, actor: Member) -> list[Member]:
     require_admin(actor)
     return await member_rows.all_members(db)
+
+
+async def set_own_identities(db: AsyncSession, actor: Member, tags: tuple[str, ...]) -> list[str]:
+    """Replace the actor's own self-identifications. Only the member changes or reads them
+    (site admins may set them when creating or importing a member, but never read them back)."""
+    for tag in tags:
+        if len(tag) > MAX_TAG_LENGTH:
+            raise Invalid(f"Each self-identification can be at most {MAX_TAG_LENGTH} characters.",
+                          {"identities": f"At most {MAX_TAG_LENGTH} characters each."})
+    member = await member_rows.by_id(db, actor.id)
+    kept = {identity.tag: identity for identity in member.identities}  # (member, tag) is unique
+    member.identities = [kept.get(tag) or MemberIdentity(tag=tag) for tag in tags]
+    await db.commit()
+    return list(tags)

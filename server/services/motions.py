@@ -28,6 +28,7 @@ from server.db.models import (
     utcnow,
 )
 from server.drafting.diff import diff_words, render_inline, render_side_by_side
+from server.drafting.marked_markdown import render_marked
 from server.repositories import bodies as body_rows
 from server.repositories import members as member_rows
 from server.repositories import motions as rows
@@ -56,6 +57,18 @@ STATE_LABELS = {
     "withdrawn": "Withdrawn",
 }
 OUTCOMES = ("carried", "fell", "remitted")
+#: how a sentence says a motion is in a state ("the motion fell", never "is fell")
+STATE_PHRASES = {
+    "draft": "is a draft", "submitted": "is submitted", "admitted": "is admitted",
+    "ruled_out_of_order": "was ruled out of order", "composited": "was composited", "scheduled": "is scheduled",
+    "carried": "was carried", "fell": "fell", "remitted": "was remitted", "withdrawn": "was withdrawn",
+}
+
+
+def state_phrase(state: str, *, now: bool = False, phrases: dict[str, str] = STATE_PHRASES) -> str:
+    """The verb phrase for a state; ``now`` says a change ("is now admitted")."""
+    phrase = phrases[state]
+    return phrase.replace("is ", "is now ", 1) if now and phrase.startswith("is ") else phrase
 WITHDRAWABLE = frozenset({"draft", "submitted", "admitted", "scheduled"})
 MAX_TITLE = 300
 MAX_TEXT = 1_000_000
@@ -106,7 +119,7 @@ async def _move(db: AsyncSession, motion: Motion, actor: Member, to_state: str, 
     motion.state = to_state
     record(db, motion, actor, action, from_state=from_state, to_state=to_state, reason=reason)
     title = await current_title(db, motion)
-    await notify_followers(db, motion, f"“{title}” is now {STATE_LABELS[to_state].lower()}"
+    await notify_followers(db, motion, f"“{title}” {state_phrase(to_state, now=True)}"
                            + (f": {reason}" if reason else "."), f"/motions/{motion.id}", actor_id=actor.id)
 
 
@@ -156,8 +169,8 @@ async def compare(db: AsyncSession, actor: Member, motion_id: int, old_number: i
     if old is None or new is None:
         raise NotFound(f"This motion has versions 1 to {motion.version_number}.")
     ops = diff_words(f"{old.title}\n\n{old.text}", f"{new.title}\n\n{new.text}")
-    return Comparison(old, new, render_inline(ops),
-                      render_side_by_side(ops, f"Version {old.number}", f"Version {new.number}"))
+    return Comparison(old, new, render_inline(ops, render_marked),
+                      render_side_by_side(ops, f"Version {old.number}", f"Version {new.number}", render_marked))
 
 
 # --- drafting ------------------------------------------------------------------------
@@ -292,7 +305,7 @@ async def submit(db: AsyncSession, actor: Member, motion_id: int, *, branch_vote
     if not is_author(actor, motion):
         raise Forbidden("Only the motion's authors can submit it.")
     if motion.state != "draft":
-        raise Conflict(f"This motion is already {STATE_LABELS[motion.state].lower()}.")
+        raise Conflict(f"This motion is no longer a draft: it {state_phrase(motion.state)}.")
     meeting = motion.meeting
     now = now or utcnow()
     if now > as_utc(meeting.motions_deadline) and not motion.is_emergency:
@@ -337,7 +350,7 @@ async def admit(db: AsyncSession, actor: Member, motion_id: int) -> None:
     motion = await motion_for(db, actor, motion_id)
     _require_cac(actor, motion.meeting)
     if motion.state != "submitted":
-        raise Conflict(f"Only a submitted motion can be admitted; this one is {STATE_LABELS[motion.state].lower()}.")
+        raise Conflict(f"Only a submitted motion can be admitted; this one {state_phrase(motion.state)}.")
     if _late(motion) and not motion.emergency_accepted:
         raise Conflict("This motion came after the deadline; accept it as an emergency motion first.")
     needed = motion.meeting.supporters_needed
@@ -384,7 +397,7 @@ async def withdraw(db: AsyncSession, actor: Member, motion_id: int, reason: str 
     if not is_author(actor, motion):
         raise Forbidden("Only the motion's movers can withdraw it.")
     if motion.state not in WITHDRAWABLE:
-        raise Conflict(f"A motion that is {STATE_LABELS[motion.state].lower()} cannot be withdrawn.")
+        raise Conflict(f"A motion that {state_phrase(motion.state)} cannot be withdrawn.")
     await _move(db, motion, actor, "withdrawn", "withdrawn", reason=reason.strip())
     await db.commit()
 
@@ -424,7 +437,7 @@ async def create_composite(db: AsyncSession, actor: Member, meeting_id: int, sou
         if source is None or source.meeting_id != meeting.id:
             raise Invalid(f"Motion {source_id} is not on the agenda of {meeting.title}.")
         if source.state not in ("submitted", "admitted"):
-            raise Conflict(f"Motion {source_id} is {STATE_LABELS[source.state].lower()} and cannot be composited.")
+            raise Conflict(f"Motion {source_id} {state_phrase(source.state)} and cannot be composited.")
         sources.append(source)
     composite = Motion(meeting_id=meeting.id, kind="composite", state="submitted", version_number=1,
                        created_by_id=actor.id, submitted_at=utcnow())

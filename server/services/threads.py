@@ -79,6 +79,16 @@ async def thread_for_page(db: AsyncSession, actor: Member, *, motion_id: int | N
     return motion, arrange(await rows.thread_rows(db, motion.id, amendment_id))
 
 
+async def thread_stamp(db: AsyncSession, actor: Member, *, motion_id: int | None = None,
+                       amendment_id: int | None = None) -> tuple[Motion, tuple]:
+    """A thread's motion (access checked) and a stamp that changes whenever its posts do."""
+    if amendment_id is not None:
+        _amendment, motion = await amendment_for(db, actor, amendment_id)
+    else:
+        motion = await motion_for(db, actor, motion_id or 0)
+    return motion, await rows.thread_stamp(db, motion.id, amendment_id)
+
+
 async def write_post(db: AsyncSession, actor: Member, motion_id: int, body: str, *, quote: str = "",
                      parent_id: int | None = None, amendment_id: int | None = None) -> Post:
     amendment = None

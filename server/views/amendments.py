@@ -3,6 +3,7 @@ the actions on it."""
 
 from __future__ import annotations
 
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -59,11 +60,12 @@ async def amendment_context(db, member, amendment_id: int) -> dict:
     }
 
 
-async def amendment_page(request: Request, error: str = "", status: int = 200) -> Response:
+async def amendment_page(request: Request, error: str = "", status: int = 200, form: FormData | None = None,
+                         refused_form: str = "") -> Response:
     current = require_viewer(request)
     async with database(request) as db:
         context = await amendment_context(db, current.member, request.path_params["amendment_id"])
-    context.update(error=error, message=message_of(request))
+    context.update(error=error, message=message_of(request), form=form or {}, refused_form=refused_form)
     return render(request, "motions/amendment.html", context, status=status)
 
 

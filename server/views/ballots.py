@@ -22,7 +22,7 @@ from server.services.bodies import body_for
 from server.services.errors import ActionRefused, Invalid
 from server.services.permissions import role_in
 from server.views.ballot_charts import decision_chart, round_chart
-from server.views.context import database, is_htmx, require_viewer
+from server.views.context import database, require_viewer
 from server.views.render import STATIC_DIR, render, templates
 
 SSE_FILE = STATIC_DIR / "vendor" / "htmx-sse.min.js"
@@ -109,7 +109,7 @@ async def body_ballots_page(request: Request, error: str = "", status: int = 200
         found = await ballot_actions.ballots_of(db, current.member, body)
     return render(request, "ballots/list.html", {
         "body": body, "ballots": found, "can_run": ballot_actions.can_run(current.member, body),
-        "state_labels": ballot_actions.STATE_LABELS, "kind_labels": ballot_actions.KIND_LABELS, "error": error,
+        "state_labels": ballot_actions.STATE_LABELS, "ballot_kind_labels": ballot_actions.KIND_LABELS, "error": error,
         "form": dict(request.query_params)}, status=status)
 
 
@@ -156,7 +156,7 @@ async def ballot_page(request: Request, error: str = "", status: int = 200, fiel
         "ballot": ballot, "spec": spec, "paper": paper_of(spec), "mine": mine, "turnout": turnout,
         "can_run": ballot_actions.can_run(member, ballot.body), "is_cac": role_in(member, ballot.body_id) == "cac_member"
         or member.is_site_admin, "is_teller": role_in(member, ballot.body_id) == "teller",
-        "state_labels": ballot_actions.STATE_LABELS, "kind_labels": ballot_actions.KIND_LABELS,
+        "state_labels": ballot_actions.STATE_LABELS, "ballot_kind_labels": ballot_actions.KIND_LABELS,
         "hand": hand, "hand_check": hand_check, "hand_ready": hand_ready, "sse_available": SSE_FILE.is_file(),
         "error": error, "fields": fields or {}, "message": MESSAGES.get(request.query_params.get("done", ""), ""),
     }, status=status)
@@ -255,6 +255,7 @@ async def cast_vote(request: Request) -> Response:
         try:
             ballot = await ballot_actions.ballot_for(db, current.member, ballot_id)
             spec = ballot_actions.spec_of(ballot)
+            shown = {"id": ballot.id, "title": ballot.title}  # the vote's transaction expires the row
             submitted, numbers = submission_from(form, spec)
             behalf = field(form, "on_behalf_of").strip()
             cast = await ballot_actions.cast_vote(
@@ -265,7 +266,7 @@ async def cast_vote(request: Request) -> Response:
             if refused.status in (401, 403, 404):
                 raise
             return await ballot_page(request, refused.message, refused.status, refused.fields)
-    return render(request, "ballots/receipt.html", {"ballot": ballot, "spec": spec, "cast": cast})
+    return render(request, "ballots/receipt.html", {"ballot": shown, "spec": spec, "cast": cast})
 
 
 async def roll_page(request: Request) -> Response:
@@ -337,14 +338,17 @@ async def result_page(request: Request) -> Response:
     decision = result if result.get("type") == "decision" else (result.get("decision") if result.get("type") == "slate decision" else None)
     charts = []
     if count:
-        charts = [round_chart(r, count.get("candidates", []), count.get("elected", [])) for r in count.get("rounds", [])]
+        elected_so_far: list[str] = []
+        for r in count.get("rounds", []):
+            elected_so_far += r.get("elected", [])
+            charts.append(round_chart(r, count.get("candidates", []), list(elected_so_far)))
     decision_svg = decision_chart(decision["yes"], decision["no"], decision["abstain"]) if decision else None
     ballots = len(data.get("ballots", []))
     return render(request, "ballots/result.html", {
         "ballot": ballot, "spec": spec, "record": data, "result": result, "count": count, "decision": decision,
         "charts": charts, "decision_svg": decision_svg, "ballots": ballots,
         "turnout_line": _turnout_line(spec, ballots), "by_hand": ballot.by_hand,
-        "kind_labels": ballot_actions.KIND_LABELS,
+        "ballot_kind_labels": ballot_actions.KIND_LABELS,
     })
 
 

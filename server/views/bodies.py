@@ -9,7 +9,7 @@ from server.db.models import ROLES
 from server.services import bodies as body_actions
 from server.services.errors import ActionRefused
 from server.services.permissions import can_administer, can_manage_body
-from server.services.positions import is_current
+from server.services.positions import can_start_recall, is_current
 from server.views.context import database, is_htmx, require_viewer
 from server.views.render import render
 
@@ -29,6 +29,7 @@ async def page_context(request: Request, slug: str) -> dict:
         "all_bodies": all_bodies,
         "roles": ROLES,
         "is_current": is_current,
+        "may_recall": lambda holding: can_start_recall(current.member, holding),
     }
 
 
@@ -37,14 +38,17 @@ async def body_page(request: Request) -> Response:
 
 
 async def _after_change(request: Request, slug: str, message: str = "", error: str = "",
-                        status: int = 200) -> Response:
+                        status: int = 200, typed: dict[str, str] | None = None) -> Response:
+    """The member list again: in place for htmx, else the whole page (only on refusal).
+    A refusal keeps what was typed (``typed``) so it can be corrected, not retyped."""
+    context_extra = {"message": message, "error": error, "typed": typed or {}}
     if is_htmx(request):
         context = await page_context(request, slug)
-        context.update(message=message, error=error)
+        context.update(context_extra)
         return render(request, "_members.html", context, status=status)
     if error:
         context = await page_context(request, slug)
-        context.update(error=error)
+        context.update(context_extra)
         return render(request, "body.html", context, status=status)
     return RedirectResponse(f"/bodies/{slug}#members", status_code=303)
 
@@ -61,7 +65,8 @@ async def add_member(request: Request) -> Response:
         except ActionRefused as refused:
             if refused.status in (403, 404):
                 raise
-            return await _after_change(request, slug, error=refused.message, status=refused.status)
+            typed = {"email": str(form.get("email", "")), "role": str(form.get("role", "member"))}
+            return await _after_change(request, slug, error=refused.message, status=refused.status, typed=typed)
     return await _after_change(request, slug, message="Membership saved.")
 
 

@@ -8,6 +8,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from urllib.parse import urlencode
+
 from server.services.errors import ActionRefused, NotSignedIn
 from server.views.render import error_response, wants_json
 
@@ -23,7 +25,9 @@ HTTP_MESSAGES = {
 async def refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ActionRefused)
     if isinstance(exc, NotSignedIn) and not wants_json(request) and request.method == "GET":
-        return RedirectResponse("/sign-in", status_code=303)
+        # carry the page they wanted, so signing in leads back to it (validated there)
+        wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse("/sign-in?" + urlencode({"next": wanted}), status_code=303)
     return error_response(request, exc.status, exc.message, exc.fields)
 
 

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server.services.bodies import bodies_of
+from server.services.open_items import open_items_for
 from server.views.context import database, require_viewer
 from server.views.render import render
 
@@ -14,5 +15,5 @@ async def home_page(request: Request) -> Response:
     current = require_viewer(request)
     async with database(request) as db:
         memberships = await bodies_of(db, current.member)
-    # ballots arrive in a later change; until then nothing is open and the page says so
-    return render(request, "home.html", {"memberships": memberships, "open_items": []})
+        open_items = await open_items_for(db, current.member)
+    return render(request, "home.html", {"memberships": memberships, "open_items": open_items})

@@ -60,12 +60,25 @@ def field(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+#: how refusals name a numeric field, in words rather than its form name
+FIELD_WORDS = {
+    "from": "The version to compare from", "to": "The version to compare to",
+    "supporters_needed": "The number of supporters a motion needs", "occurrence": "Which time the words appear",
+    "after_clause": "The clause number", "base_version": "The version you edited", "order": "Each amendment number",
+    "source": "The source motion", "sources": "Each motion to merge", "parent_id": "The post you reply to",
+}
+
+
+def not_a_whole_number(name: str) -> Invalid:
+    return Invalid(f"{FIELD_WORDS.get(name, 'That value')} must be a whole number.", {name: "A whole number."})
+
+
 def whole_number(raw: str, name: str, default: int | None = None) -> int:
     raw = raw.strip()
     if not raw and default is not None:
         return default
     if not raw.lstrip("-").isdigit():
-        raise Invalid(f"{name} must be a whole number.", {name: "A whole number."})
+        raise not_a_whole_number(name)
     return int(raw)
 
 
@@ -75,14 +88,15 @@ def message_of(request: Request) -> str:
 
 # --- meetings ----------------------------------------------------------------------------
 
-async def meetings_page(request: Request, error: str = "", status: int = 200) -> Response:
+async def meetings_page(request: Request, error: str = "", status: int = 200, form: FormData | None = None,
+                        fields: dict[str, str] | None = None) -> Response:
     current = require_viewer(request)
     async with database(request) as db:
         body = await body_for(db, current.member, slug=request.path_params["slug"])
         meetings = await rows.meetings_of_body(db, body.id)
     return render(request, "motions/meetings.html", {
         "body": body, "meetings": meetings, "can_arrange": can_arrange_meetings(current.member, body),
-        "error": error}, status=status)
+        "error": error, "form": form or {}, "fields": fields or {}}, status=status)
 
 
 async def create_meeting(request: Request) -> Response:
@@ -100,11 +114,13 @@ async def create_meeting(request: Request) -> Response:
         except ActionRefused as refused:
             if refused.status in (403, 404):
                 raise
-            return await meetings_page(request, refused.message, refused.status)
+            return await meetings_page(request, refused.message, refused.status, form, refused.fields)
     return RedirectResponse(f"/meetings/{meeting.id}", status_code=303)
 
 
-async def meeting_page(request: Request, error: str = "", status: int = 200) -> Response:
+async def meeting_page(request: Request, error: str = "", status: int = 200, form: FormData | None = None,
+                       fields: dict[str, str] | None = None, refused_form: str = "") -> Response:
+    """``refused_form`` ("draft" or "composite") names the form sent back with what was typed."""
     current = require_viewer(request)
     member = current.member
     async with database(request) as db:
@@ -116,6 +132,7 @@ async def meeting_page(request: Request, error: str = "", status: int = 200) -> 
         "meeting": meeting, "motions": motions, "titles": titles, "state_labels": motion_actions.STATE_LABELS,
         "can_propose": can_take_part(member, meeting), "is_cac": is_cac(member, meeting),
         "own_bodies": own_bodies, "error": error, "message": message_of(request),
+        "form": form or {}, "fields": fields or {}, "refused_form": refused_form,
         "admitted": [m for m in motions if m.state in ("submitted", "admitted") and m.kind == "motion"],
     }, status=status)
 
@@ -140,7 +157,7 @@ async def create_motion(request: Request) -> Response:
         except ActionRefused as refused:
             if refused.status in (403, 404):
                 raise
-            return await meeting_page(request, refused.message, refused.status)
+            return await meeting_page(request, refused.message, refused.status, form, refused.fields, "draft")
     return RedirectResponse(f"/motions/{motion.id}?done=created", status_code=303)
 
 
@@ -155,7 +172,7 @@ async def create_composite(request: Request) -> Response:
         except ActionRefused as refused:
             if refused.status in (403, 404):
                 raise
-            return await meeting_page(request, refused.message, refused.status)
+            return await meeting_page(request, refused.message, refused.status, form, refused.fields, "composite")
     return RedirectResponse(f"/motions/{composite.id}?done=composite", status_code=303)
 
 
@@ -170,6 +187,7 @@ async def motion_context(db, member: Member, motion_id: int) -> dict[str, Any]:
     counts = await rows.post_counts(db, motion.id)
     events = await rows.events_of(db, motion.id)
     sources = await rows.sources_of(db, motion.id) if motion.kind == "composite" else []
+    source_titles = await rows.titles_of_current_versions(db, [s.source for s in sources]) if sources else {}
     composites = await rows.composites_including(db, motion.id)
     following = await rows.follow(db, member.id, motion.id) is not None
     counted = await motion_actions.supporters_counted(db, motion)
@@ -179,7 +197,8 @@ async def motion_context(db, member: Member, motion_id: int) -> dict[str, Any]:
         "motion": motion, "meeting": meeting, "version": version,
         "text_html": render_markdown(version.text), "argument_html": render_markdown(version.argument),
         "amendments": described, "thread": threads.arrange(posts), "post_counts": counts,
-        "events": events, "sources": sources, "composites": composites, "following": following,
+        "events": events, "sources": sources, "source_titles": source_titles, "composites": composites,
+        "following": following,
         "supporters_counted": counted,
         "state_labels": motion_actions.STATE_LABELS, "amendment_labels": amendment_actions.STATE_LABELS,
         "operation_labels": OPERATION_LABELS,
@@ -195,21 +214,25 @@ async def motion_context(db, member: Member, motion_id: int) -> dict[str, Any]:
     }
 
 
-async def motion_page(request: Request, error: str = "", status: int = 200, fields: dict | None = None) -> Response:
+async def motion_page(request: Request, error: str = "", status: int = 200, fields: dict | None = None,
+                      form: FormData | None = None, refused_form: str = "") -> Response:
+    """``refused_form`` ("amendment" or "post") names the form sent back with what was typed."""
     current = require_viewer(request)
     async with database(request) as db:
         context = await motion_context(db, current.member, request.path_params["motion_id"])
-    context.update(error=error, fields=fields or {}, message=message_of(request))
+    context.update(error=error, fields=fields or {}, message=message_of(request), form=form or {},
+                   refused_form=refused_form)
     return render(request, "motions/motion.html", context, status=status)
 
 
-async def edit_page(request: Request, error: str = "", status: int = 200, form: FormData | None = None) -> Response:
+async def edit_page(request: Request, error: str = "", status: int = 200, form: FormData | None = None,
+                    fields: dict[str, str] | None = None) -> Response:
     current = require_viewer(request)
     async with database(request) as db:
         motion = await motion_actions.motion_for(db, current.member, request.path_params["motion_id"])
         version = await motion_actions.current_version(db, motion)
     return render(request, "motions/edit.html", {
-        "motion": motion, "version": version, "error": error, "form": form,
+        "motion": motion, "version": version, "error": error, "form": form, "fields": fields or {},
         "may_edit": is_author(current.member, motion) and motion.state == "draft"}, status=status)
 
 
@@ -224,7 +247,7 @@ async def save_motion(request: Request) -> Response:
         except ActionRefused as refused:
             if refused.status in (403, 404):
                 raise
-            return await edit_page(request, refused.message, refused.status, form)
+            return await edit_page(request, refused.message, refused.status, form, refused.fields)
     return RedirectResponse(f"/motions/{motion_id}?done=saved", status_code=303)
 
 
@@ -284,7 +307,7 @@ async def motion_action(request: Request) -> Response:
         except ActionRefused as refused:
             if refused.status in (403, 404):
                 raise
-            return await motion_page(request, refused.message, refused.status, refused.fields)
+            return await motion_page(request, refused.message, refused.status, refused.fields, form, action)
     return RedirectResponse(f"/motions/{motion_id}?done={action}", status_code=303)
 
 
@@ -302,5 +325,5 @@ async def propose_amendment(request: Request) -> Response:
         except ActionRefused as refused:
             if refused.status in (403, 404):
                 raise
-            return await motion_page(request, refused.message, refused.status, refused.fields)
+            return await motion_page(request, refused.message, refused.status, refused.fields, form, "amendment")
     return RedirectResponse(f"/amendments/{amendment.id}?done=amendment", status_code=303)

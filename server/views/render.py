@@ -60,6 +60,11 @@ def error_response(request: Request, status: int, message: str, fields: dict[str
         if fields:
             body["error"]["fields"] = fields
         return JSONResponse(body, status_code=status, headers=headers)
+    if request.headers.get("hx-request") == "true":
+        # an htmx request must not swap a whole page into its target: the message goes into
+        # the page's alert region instead (base.html), whatever element the request targets
+        return render(request, "_alert.html", {"message": message}, status=status,
+                      headers={**(headers or {}), "HX-Retarget": "#alerts", "HX-Reswap": "innerHTML"})
     title = ERROR_TITLES.get(status, "That did not work")
     return render(request, "error.html", {"title": title, "message": message, "status": status},
                   status=status, headers=headers)

@@ -131,6 +131,11 @@ def steps(agenda):
             assert response.status_code == expect, response.text
             return response.json()
 
+        async def admit_amendment(self, cac: Member, supporter: Member, amendment: int) -> None:
+            """The meeting needs one supporter (``agenda``): one supports, then the CAC admits."""
+            await self.amendment_act(supporter, amendment, "support")
+            await self.amendment_act(cac, amendment, "admit")
+
         async def amendment_act(self, member: Member, amendment: int, action: str, expect: int = 200, **body):
             response = await member.api("POST", f"/api/v1/amendments/{amendment}/actions/{action}", body)
             assert response.status_code == expect, response.text

@@ -55,7 +55,7 @@ async def test_conflicts_order_outcomes_and_as_amended(as_member, agenda, steps)
     assert "Conflicts with amendment 2" in page.text and "Conflicts with amendment 1" in page.text
 
     for amendment in (first, second, third, fourth):
-        await steps.amendment_act(olive, amendment["id"], "admit")
+        await steps.admit_amendment(olive, nora, amendment["id"])
     await steps.amendment_act(sam, first["id"], "admit", 403)
     await steps.act(sam, motion, "order", 403, order=[2, 1])
     await steps.act(olive, motion, "order", order=[3, 1, 2, 4])

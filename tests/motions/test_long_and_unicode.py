@@ -19,7 +19,7 @@ async def test_unicode_motion_amended_and_diffed(as_member, agenda, steps):
     listed = (await sam.get(f"/api/v1/motions/{motion}/amendments")).json()["amendments"]
     assert {a["number"]: a["conflicts_with"] for a in listed} == {1: [3], 2: [], 3: [1]}
     for amendment in (first, second, third):
-        await steps.amendment_act(olive, amendment["id"], "admit")
+        await steps.admit_amendment(olive, nora, amendment["id"])
     await steps.act(olive, motion, "schedule")
     await steps.amendment_act(olive, first["id"], "outcome", outcome="carried")
     await steps.amendment_act(olive, second["id"], "outcome", outcome="carried")
@@ -51,7 +51,7 @@ async def test_a_50000_word_motion(as_member, agenda, steps):
                                   replacement="an amended long motion")
     clause = await steps.amend(sam, motion, operation="add_clause", replacement="A new last clause.")
     for made in (amendment, clause):
-        await steps.amendment_act(olive, made["id"], "admit")
+        await steps.admit_amendment(olive, nora, made["id"])
     await steps.act(olive, motion, "schedule")
     await steps.amendment_act(olive, amendment["id"], "outcome", outcome="carried")
     await steps.amendment_act(olive, clause["id"], "outcome", outcome="carried")

@@ -176,11 +176,18 @@ async def test_meetings_are_arranged_by_officers(as_member, org, agenda):
     body = {"title": "Winter AGM", "held_on": "2027-01-20", "motions_deadline": "2027-01-01T18:00",
             "amendments_deadline": "2027-01-10T18:00", "supporters_needed": 2}
     assert (await nora.api("POST", f"/api/v1/bodies/{org.bodies['north']}/meetings", body)).status_code == 403
-    made = await olive.api("POST", f"/api/v1/bodies/{org.bodies['north']}/meetings", body)
-    assert made.status_code == 201 and made.json()["motions_deadline"].startswith("2027-01-01T18:00")
+    # the North branch has no CAC member: a meeting without a committee could never admit a motion
+    no_cac = await olive.api("POST", f"/api/v1/bodies/{org.bodies['north']}/meetings", body)
+    assert no_cac.status_code == 400
+    assert "has no CAC member" in no_cac.json()["error"]["message"] and "Name a committee" in no_cac.json()["error"]["message"]
+    page = await olive.post("/bodies/north/meetings", title="Winter AGM", held_on="2027-01-20",
+                            motions_deadline="2027-01-01T18:00", amendments_deadline="2027-01-10T18:00")
+    assert page.status_code == 400 and "has no CAC member" in page.text and 'value="Winter AGM"' in page.text
+    made = await olive.api("POST", f"/api/v1/bodies/{org.bodies['north']}/meetings", {**body, "cac_body": "south"})
+    assert made.status_code == 201 and made.json()["motions_deadline"] == "2027-01-01T18:00:00+00:00"
     listed = await nora.get(f"/api/v1/bodies/{org.bodies['north']}/meetings")
     assert "Winter AGM" in [m["title"] for m in listed.json()["meetings"]]
-    page = await olive.post("/bodies/north/meetings", title="Spring", held_on="2027-04-01",
+    page = await olive.post("/bodies/north/meetings", title="Spring", held_on="2027-04-01", cac_body="south",
                             motions_deadline="2027-03-01T18:00", amendments_deadline="2027-02-01T18:00")
     assert page.status_code == 400 and "amendments deadline comes after" in page.text
 

@@ -14,7 +14,7 @@ async def test_a_count_records_outcomes_without_the_cac(app, org, as_member, age
     nora, olive, sam = [await as_member(w) for w in ("nora", "olive", "sam")]
     motion = await steps.admitted(nora, olive, sam)
     amendment = await steps.amend(sam, motion, operation="replace", passage="500 pounds", replacement="600 pounds")
-    await steps.amendment_act(olive, amendment["id"], "admit")
+    await steps.admit_amendment(olive, nora, amendment["id"])
     await steps.act(olive, motion, "schedule")
     async with app.state.sessions() as db:
         teller = await member_rows.by_id(db, org.members["sam"])

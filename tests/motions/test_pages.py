@@ -52,6 +52,9 @@ async def test_draft_to_as_amended(as_member, agenda):
     posted = await nora.post(f"/amendments/{amendment}/posts", body="We can afford **more**.", quote="800 pounds")
     assert posted.status_code == 303
     assert "<strong>more</strong>" in (await sam.get(f"/amendments/{amendment}")).text
+    unsupported = await olive.post(f"/amendments/{amendment}/admit")
+    assert unsupported.status_code == 409 and "0 of the 1 supporters" in unsupported.text
+    assert (await nora.post(f"/amendments/{amendment}/support")).status_code == 303
     assert (await olive.post(f"/amendments/{amendment}/admit")).status_code == 303
     assert (await olive.post(f"/motions/{motion}/schedule")).status_code == 303
     early = await olive.post(f"/motions/{motion}/outcome", outcome="carried")
@@ -64,4 +67,4 @@ async def test_draft_to_as_amended(as_member, agenda):
     assert "state-carried" in (await sam.get(f"/motions/{motion}")).text
     # followers heard of it: sam posted nothing but proposed and supported, so follows
     notes = await sam.get("/notifications")
-    assert "posted in the discussion of amendment 1" in notes.text and "is now carried" in notes.text
+    assert "posted in the discussion of amendment 1" in notes.text and "was carried" in notes.text

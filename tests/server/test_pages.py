@@ -42,7 +42,7 @@ def shape_of(html: str) -> Shape:
 
 PAGES_BY_WHO = {
     None: ["/", "/sign-in", "/no-such-page"],
-    "olive@example.org": ["/", "/bodies/north", "/bodies/nmm", "/bodies/south", "/admin", "/account/password"],
+    "olive@example.org": ["/", "/bodies/north", "/bodies/nmm", "/bodies/south", "/admin", "/account", "/account/password"],
     "admin@example.org": ["/admin", "/admin/members/new", "/admin/members/import", "/admin/bodies/new",
                           "/bodies/north"],
 }

@@ -75,20 +75,40 @@ async def test_admin_pages_and_member_list_are_for_site_admins(client, org, h):
     assert api.status_code == 403
 
 
-async def test_identities_are_seen_by_the_member_and_admins_only(client, other_client, org, h):
+async def test_identities_are_seen_by_the_member_only(client, other_client, org, h):
+    """Issue 3: self-identification is "visible only to the member and to counts that need it"."""
     await h.signed_in_token(client, "wanda@example.org")
     assert (await client.get("/api/v1/me")).json()["identities"] == ["woman"]
-    assert "woman" in (await client.get("/")).text
+    account = await client.get("/account")
+    assert account.status_code == 200 and "<li>woman</li>" in account.text
     caucus = await client.get(f"/api/v1/bodies/{org.bodies['women']}")
     assert "woman\"" not in caucus.text and "identities" not in caucus.json()["members"][0]
     nmm_page = await client.get("/bodies/nmm")
     assert ">woman<" not in nmm_page.text
     await h.signed_in_token(other_client, "admin@example.org")
-    listed = {m["email"]: m["identities"] for m in (await other_client.get("/api/v1/members")).json()["members"]}
-    assert listed["wanda@example.org"] == ["woman"]
+    listed = (await other_client.get("/api/v1/members")).json()["members"]
+    assert listed and all("identities" not in m for m in listed)
+    assert '"woman"' not in (await other_client.get("/api/v1/members")).text
+    for page in ("/admin", "/bodies/women", "/bodies/nmm", "/account"):
+        response = await other_client.get(page)
+        assert response.status_code == 200 and "woman<" not in response.text.replace("Women's caucus<", ""), page
+
+
+async def test_the_member_edits_their_own_identities(client, org, h):
+    token = await h.signed_in_token(client, "wanda@example.org")
+    saved = await client.post("/account/identities", data={"identities": "woman; disabled members", "csrf_token": token})
+    assert saved.status_code == 303 and saved.headers["location"] == "/account?saved=1"
+    assert sorted((await client.get("/api/v1/me")).json()["identities"]) == ["disabled members", "woman"]
+    too_long = await client.post("/account/identities", data={"identities": "x" * 81, "csrf_token": token})
+    assert too_long.status_code == 400 and 'role="alert"' in too_long.text
+    assert f'value="{"x" * 81}"' in too_long.text and 'aria-invalid="true"' in too_long.text
+    cleared = await client.post("/account/identities", data={"identities": "", "csrf_token": token})
+    assert cleared.status_code == 303 and (await client.get("/api/v1/me")).json()["identities"] == []
+    no_csrf = await client.post("/account/identities", data={"identities": "woman"})
+    assert no_csrf.status_code == 403
 
 
 async def test_signed_out_visitors_are_sent_to_sign_in(client, org):
-    assert (await client.get("/bodies/nmm")).headers["location"] == "/sign-in"
+    assert (await client.get("/bodies/nmm")).headers["location"] == "/sign-in?next=%2Fbodies%2Fnmm"
     assert (await client.get("/admin")).status_code == 303
     assert (await client.get("/api/v1/bodies")).status_code == 401

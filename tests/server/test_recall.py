@@ -58,3 +58,22 @@ async def test_positions_refuse_impossible_shapes(app, org):
             await positions.record_holding(db, admin, position_id=(await body_rows.holding_by_id(
                 db, org.holdings["north_secretary"])).position_id, member_email="nora@example.org",
                 starts_on=date(2026, 2, 1))
+
+
+async def test_body_page_shows_who_may_recall(client, other_client, org, h):
+    await h.signed_in_token(client, "nora@example.org")
+    page = (await client.get("/bodies/north")).text
+    assert '<span class="holder">Olive</span>' in page and "recallable by North branch" in page
+    assert "you may start a recall" in page and "comes with a later change" in page
+    await h.signed_in_token(other_client, "admin@example.org")
+    admin_page = (await other_client.get("/bodies/north")).text  # admins see it, but are not in the branch
+    assert "recallable by North branch" in admin_page and "you may start a recall" not in admin_page
+
+
+@pytest.mark.parametrize("who, may", [("nora", True), ("admin", False)])
+async def test_api_says_who_may_recall(client, org, h, who, may):
+    await h.signed_in_token(client, f"{who}@example.org")
+    for url in (f"/api/v1/positions?body_id={org.bodies['north']}", f"/api/v1/bodies/{org.bodies['north']}"):
+        [holder] = (await client.get(url)).json()["positions"][0]["holders"]
+        assert holder["recallable_by"]["slug"] == "north"
+        assert holder["can_start_recall"] is may

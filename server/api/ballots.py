@@ -1,0 +1,195 @@
+"""The ballots API: set up, open, vote, close, hand counts, turnout, roll, result, record and receipts,
+calling the same service functions as the pages (same checks, same refusals)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ballots.hand_count import HandCount
+from server.api.routes import _json_body
+from server.api.shapes import body_summary
+from server.db.models import Ballot
+from server.repositories import bodies as body_rows
+from server.services import ballots as ballot_actions
+from server.services.errors import Invalid, NotFound
+from server.views.context import database, require_viewer
+
+
+def _list(data: dict, name: str) -> list:
+    value = data.get(name, [])
+    if not isinstance(value, list):
+        raise Invalid(f"{name} must be a list.", {name: "A list."})
+    return value
+
+
+def _moment(data: dict, name: str) -> datetime:
+    value = data.get(name)
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid(f"{name} must be an ISO 8601 date and time.", {name: "A date and time."}) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def fields_from_json(data: dict) -> ballot_actions.SpecFields:
+    try:
+        return ballot_actions.SpecFields(
+            kind=str(data.get("kind", "")), title=str(data.get("title", "")),
+            opens=_moment(data, "opens"), closes=_moment(data, "closes"),
+            candidates=[str(c) for c in _list(data, "candidates")], seats=int(data.get("seats", 1)),
+            method=str(data.get("method", "")),
+            quotas=[(str(q["label"]), int(q["minimum"]), [str(m) for m in q["members"]]) for q in _list(data, "quotas")],
+            rule=str(data.get("rule", "simple")), base=str(data.get("base", "cast")),
+            slates=[(str(s["name"]), [str(m) for m in s["members"]]) for s in _list(data, "slates")],
+            strike_share=None if data.get("strike_share") in (None, "") else str(data["strike_share"]),
+            secret=bool(data.get("secret", True)), may_change_vote=bool(data.get("may_change_vote", False)),
+            proxies_allowed=bool(data.get("proxies_allowed", False)), weighted=bool(data.get("weighted", False)),
+            by_hand=bool(data.get("by_hand", False)), motion_id=data.get("motion_id"),
+            amendment_id=data.get("amendment_id"),
+            weights={str(k): int(v) for k, v in dict(data.get("weights") or {}).items()})
+    except (KeyError, TypeError, ValueError) as exc:
+        raise Invalid(f"The ballot's fields are incomplete or mistyped ({exc}).") from None
+
+
+def ballot_shape(ballot: Ballot, turnout: ballot_actions.Turnout | None = None) -> dict[str, Any]:
+    spec = ballot_actions.spec_of(ballot)
+    shape = {"id": ballot.id, "body": body_summary(ballot.body), "kind": ballot.kind, "title": ballot.title,
+             "state": ballot.state, "by_hand": ballot.by_hand, "motion_id": ballot.motion_id,
+             "amendment_id": ballot.amendment_id, "spec": spec.as_dict(),
+             "fingerprint": ballot.fingerprint, "close_reason": ballot.close_reason}
+    if turnout is not None:
+        shape["turnout"] = {"voted": turnout.voted, "eligible": turnout.eligible}
+    return shape
+
+
+async def list_ballots(request: Request) -> Response:
+    current = require_viewer(request)
+    async with database(request) as db:
+        body = await body_rows.by_id(db, request.path_params["body_id"])
+        if body is None:
+            raise NotFound("There is no such body, or you may not see it.")
+        found = await ballot_actions.ballots_of(db, current.member, body)
+        return JSONResponse({"ballots": [ballot_shape(b) for b in found]})
+
+
+async def create_ballot(request: Request) -> Response:
+    current = require_viewer(request)
+    data = await _json_body(request)
+    async with database(request) as db:
+        body = await body_rows.by_id(db, request.path_params["body_id"])
+        if body is None:
+            raise NotFound("There is no such body, or you may not see it.")
+        ballot = await ballot_actions.create_ballot(db, current.member, body, fields_from_json(data))
+        ballot = await ballot_actions.ballot_for(db, current.member, ballot.id)
+        return JSONResponse(ballot_shape(ballot), status_code=201)
+
+
+async def get_ballot(request: Request) -> Response:
+    current = require_viewer(request)
+    async with database(request) as db:
+        turnout = await ballot_actions.turnout(db, current.member, request.path_params["ballot_id"])
+        ballot = await ballot_actions.ballot_for(db, current.member, request.path_params["ballot_id"])
+        mine = await ballot_actions.my_status(db, current.member, ballot)
+        return JSONResponse({**ballot_shape(ballot, turnout),
+                             "me": {"on_roll": mine.on_roll, "weight": mine.weight, "voted": mine.voted,
+                                    "proxy_for": [m for m, _ in mine.proxy_for]}})
+
+
+async def _hand_count(data: dict) -> HandCount:
+    try:
+        return HandCount(data.get("for"), int(data.get("against", 0)), int(data.get("abstain", 0)),
+                         data.get("present"), data.get("declared"))
+    except (TypeError, ValueError) as exc:
+        raise Invalid(f"The figures are incomplete or mistyped ({exc}).") from None
+
+
+async def ballot_action(request: Request) -> Response:
+    current = require_viewer(request)
+    action = request.path_params["action"]
+    ballot_id = request.path_params["ballot_id"]
+    data = await _json_body(request)
+    note = ""
+    async with database(request) as db:
+        member = current.member
+        if action == "open":
+            await ballot_actions.open_ballot(db, member, ballot_id)
+        elif action == "close":
+            note = await ballot_actions.close_ballot(db, member, ballot_id)
+        elif action == "proxy":
+            await ballot_actions.appoint_proxy(db, member, ballot_id, str(data.get("proxy", "")))
+        elif action == "hand-count":
+            check = await ballot_actions.enter_hand_count(db, member, ballot_id, await _hand_count(data))
+            note = "; ".join(check.flags) or check.words
+        elif action == "confirm":
+            await ballot_actions.confirm_hand_count(db, member, ballot_id)
+        elif action == "publish":
+            note = await ballot_actions.publish_hand_count(db, member, ballot_id)
+        else:
+            raise NotFound(f"There is no action {action!r}; see /api/v1/openapi.json.")
+        turnout = await ballot_actions.turnout(db, member, ballot_id)
+        ballot = await ballot_actions.ballot_for(db, member, ballot_id)
+        return JSONResponse({**ballot_shape(ballot, turnout), "note": note})
+
+
+async def cast_vote(request: Request) -> Response:
+    current = require_viewer(request)
+    data = await _json_body(request)
+    submitted = {k: data[k] for k in ("choice", "ranking", "struck", "individuals") if k in data}
+    behalf = data.get("on_behalf_of")
+    async with database(request) as db:
+        cast = await ballot_actions.cast_vote(db, current.member, request.path_params["ballot_id"], submitted,
+                                              on_behalf_of=behalf if isinstance(behalf, int) else None,
+                                              previous_receipt=str(data.get("previous_receipt", "")))
+    return JSONResponse({"receipt": cast.receipt, "contents": cast.contents, "changed": cast.changed},
+                        status_code=201)
+
+
+async def turnout(request: Request) -> Response:
+    current = require_viewer(request)
+    async with database(request) as db:
+        found = await ballot_actions.turnout(db, current.member, request.path_params["ballot_id"])
+    return JSONResponse({"voted": found.voted, "eligible": found.eligible, "state": found.state})
+
+
+async def roll(request: Request) -> Response:
+    current = require_viewer(request)
+    async with database(request) as db:
+        ballot, entries = await ballot_actions.roll_of(db, current.member, request.path_params["ballot_id"])
+        spec = ballot_actions.spec_of(ballot)
+        voted = await ballot_actions.rows.voted_member_ids(db, ballot.id) if not spec.secret else set()
+    return JSONResponse({"roll_digest": spec.electorate.roll_digest, "voters": [
+        {"member": {"id": e.member_id, "name": e.member.name}, "weight": e.weight,
+         "proxy": {"id": e.proxy_id, "name": e.proxy.name} if e.proxy else None,
+         **({"voted": e.member_id in voted} if not spec.secret else {})} for e in entries]})
+
+
+async def result(request: Request) -> Response:
+    current = require_viewer(request)
+    async with database(request) as db:
+        ballot, _record = await ballot_actions.published(db, current.member, request.path_params["ballot_id"])
+    data = json.loads(ballot.record or "{}")
+    return JSONResponse({"ballot": ballot.id, "result": data.get("result"), "ballots_digest": ballot.ballots_digest,
+                         "spec_fingerprint": ballot.fingerprint, "audit_head": ballot.audit_head,
+                         "report": ballot.report, "record": f"/api/v1/ballots/{ballot.id}/record"})
+
+
+async def record(request: Request) -> Response:
+    current = require_viewer(request)
+    async with database(request) as db:
+        ballot, _record = await ballot_actions.published(db, current.member, request.path_params["ballot_id"])
+    return Response(ballot.record or "{}", media_type="application/json")
+
+
+async def receipt(request: Request) -> Response:
+    current = require_viewer(request)
+    async with database(request) as db:
+        found = await ballot_actions.look_up_receipt(db, current.member, request.path_params["ballot_id"],
+                                                     request.path_params["code"])
+    if found is None:
+        raise NotFound("No ballot in the published record has that receipt code.")
+    return JSONResponse(found.as_dict())

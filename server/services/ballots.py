@@ -1,0 +1,682 @@
+"""Every action on a ballot: set it up, open it (freezing the roll), appoint a proxy, cast and
+change a vote, close it (by timetable or by the CAC), count and publish, hand counts and
+tellers' confirmations, and what members may read (the roll, turnout, result, record).
+
+Each function checks permission itself, so the pages and the API share one check. The
+counting, validation, receipts, secrecy rule and audit chain are the pure code in
+``ballots/`` (docs/ballots.md); this module stores what they produce. Secrecy
+(ballots/secrecy.py): the roll mark and the ballot-box row are written in one
+transaction, the box row has a random key and no voter or time, and the audit entry of a
+vote in a secret ballot names only the ballot.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ballots import kinds
+from ballots.canonical import fingerprint as digest_of
+from ballots.hand_count import Confirmation, HandCount, check_hand_count, ready_to_publish
+from ballots.kinds import BallotSpec, SpecError, check_unchanged
+from ballots.published_record import (
+    CountFacts,
+    PublishedRecord,
+    build_record,
+    find_receipt,
+    read_record_json,
+    recount,
+    write_record_blt,
+    write_record_csv,
+    write_record_json,
+)
+from ballots.receipts import ReceiptError, RecordEntry, new_receipt, normalise_receipt
+from ballots.secrecy import StoredBallot, audit_payload_for_vote, stored_ballot
+from ballots.validation import BallotRejected, parse_numbered_form, validate
+from server.db.engine import as_utc
+from server.db.models import Ballot, Body, Member, Membership, TellerConfirmation, utcnow
+from server.repositories import ballots as rows
+from server.repositories import members as member_rows
+from server.services import audit
+from server.services.errors import ActionRefused, Conflict, Forbidden, Invalid, NotFound
+from server.services.permissions import can_see_body, role_in
+from voting.ballot import BallotError
+from voting.decision import Decision
+from voting.record import Result
+from voting.report import render_text
+from voting.slates import SlateChoice, SlateDecision
+
+STATE_LABELS = {"draft": "Not yet open", "open": "Open", "closed": "Closed, being counted", "published": "Result published"}
+KIND_LABELS = {"motion": "Motion", "amendment": "Amendment", "choice": "Choice among options",
+               "office": "Election to an office", "seats": "Election to a group of seats",
+               "slate": "Slate: accept or reject", "slates": "Choice between slates"}
+#: who may set up, open and close ballots of a body: its officers and CAC members, and site admins
+RUNNING_ROLES = ("officer", "cac_member")
+
+
+@dataclass
+class SpecFields:
+    """What a person setting up a ballot fills in; ``build_spec`` checks it with ``ballots.kinds``."""
+
+    kind: str
+    title: str
+    opens: datetime
+    closes: datetime
+    candidates: list[str] = field(default_factory=list)
+    seats: int = 1
+    method: str = ""
+    quotas: list[tuple[str, int, list[str]]] = field(default_factory=list)
+    rule: str = "simple"
+    base: str = "cast"
+    slates: list[tuple[str, list[str]]] = field(default_factory=list)
+    strike_share: str | None = None
+    secret: bool = True
+    may_change_vote: bool = False
+    proxies_allowed: bool = False
+    weighted: bool = False
+    by_hand: bool = False
+    motion_id: int | None = None
+    amendment_id: int | None = None
+    #: card votes: member email -> votes carried (weighted ballots only)
+    weights: dict[str, int] = field(default_factory=dict)
+
+
+def can_run(member: Member, body: Body) -> bool:
+    return member.is_site_admin or role_in(member, body.id) in RUNNING_ROLES
+
+
+def spec_of(ballot: Ballot) -> BallotSpec:
+    return BallotSpec.from_dict(json.loads(ballot.spec))
+
+
+def _now() -> datetime:
+    return utcnow()
+
+
+# --- reading -------------------------------------------------------------------------------
+
+async def ballot_for(db: AsyncSession, actor: Member, ballot_id: int) -> Ballot:
+    """The ballot if the actor may see it (a member of its body, on its roll, or a site admin)."""
+    ballot = await rows.ballot_by_id(db, ballot_id)
+    if ballot is None:
+        raise NotFound("There is no such ballot, or you may not see it.")
+    if can_see_body(actor, ballot.body):
+        return ballot
+    entry = await rows.roll_entry(db, ballot.id, actor.id)
+    if entry is None:
+        raise NotFound("There is no such ballot, or you may not see it.")
+    return ballot
+
+
+async def ballots_of(db: AsyncSession, actor: Member, body: Body) -> list[Ballot]:
+    if not can_see_body(actor, body):
+        raise NotFound("There is no such body, or you may not see it.")
+    return await rows.ballots_of_body(db, body.id)
+
+
+async def roll_of(db: AsyncSession, actor: Member, ballot_id: int):
+    """The roll, visible to its members (and to whoever runs the ballot): names, card votes, proxies,
+    and who has voted only in an open ballot."""
+    ballot = await ballot_for(db, actor, ballot_id)
+    entries = await rows.roll(db, ballot.id)
+    if not (can_run(actor, ballot.body) or any(e.member_id == actor.id for e in entries)):
+        raise Forbidden("The roll is shown to the members on it and to those running the ballot.")
+    return ballot, sorted(entries, key=lambda e: (e.member.name, e.member_id))
+
+
+@dataclass(frozen=True)
+class Turnout:
+    voted: int
+    eligible: int
+    state: str
+
+    @property
+    def percent(self) -> str:
+        return f"{100 * self.voted / self.eligible:.1f}%" if self.eligible else "0.0%"
+
+    @property
+    def words(self) -> str:
+        return f"{self.voted} of {self.eligible} have voted ({self.percent})"
+
+
+async def turnout(db: AsyncSession, actor: Member, ballot_id: int) -> Turnout:
+    ballot = await ballot_for(db, actor, ballot_id)
+    await settle(db, actor, ballot)
+    voted, eligible, state = await rows.turnout(db, ballot.id)
+    return Turnout(voted, eligible, state)
+
+
+@dataclass(frozen=True)
+class MyStatus:
+    on_roll: bool
+    weight: int
+    voted: bool
+    proxy_name: str | None
+    #: members who appointed this member their proxy and have not voted yet: (id, name)
+    proxy_for: list[tuple[int, str]]
+
+
+async def my_status(db: AsyncSession, actor: Member, ballot: Ballot) -> MyStatus:
+    entry = await rows.roll_entry(db, ballot.id, actor.id)
+    voted = await rows.has_voted(db, ballot.id, actor.id) is not None
+    proxy_name = None
+    if entry is not None and entry.proxy_id is not None:
+        proxy = await member_rows.by_id(db, entry.proxy_id)
+        proxy_name = proxy.name if proxy else None
+    represented = [e for e in await rows.roll(db, ballot.id) if e.proxy_id == actor.id]
+    done = await rows.voted_member_ids(db, ballot.id) if represented else set()
+    return MyStatus(entry is not None, entry.weight if entry else 0, voted, proxy_name,
+                    [(e.member_id, e.member.name) for e in represented if e.member_id not in done])
+
+
+# --- setting up ------------------------------------------------------------------------------
+
+async def _body_members(db: AsyncSession, body: Body) -> list[Member]:
+    if body.kind == "national_members_meeting":
+        return await member_rows.all_members(db)
+    found = await db.execute(select(Member).join(Membership, Membership.member_id == Member.id)
+                             .where(Membership.body_id == body.id))
+    return list(found.scalars())
+
+
+def build_spec(fields: SpecFields, electorate: kinds.Electorate, seed: str = "") -> BallotSpec:
+    """The spec for these fields; SpecError says what to change."""
+    timetable = kinds.Timetable(kinds.utc_text(fields.opens), kinds.utc_text(fields.closes))
+    flags: dict[str, Any] = {"secret": fields.secret, "may_change_vote": fields.may_change_vote,
+                             "proxies_allowed": fields.proxies_allowed, "weighted": fields.weighted}
+    if seed:
+        flags["seed"] = seed
+    title = fields.title.strip()
+    kind = fields.kind
+    if kind in ("motion", "amendment"):
+        return kinds.motion(title, electorate, timetable, rule=fields.rule, base=fields.base,
+                            amendment=kind == "amendment", **flags)
+    if kind == "slate":
+        if len(fields.slates) != 1:
+            raise SpecError("A slate vote is on exactly one proposed slate: give one line, the slate's name, "
+                            "a colon and its people.")
+        name, people = fields.slates[0]
+        return kinds.slate(title, kinds.SlateList(name, tuple(people)), electorate, timetable, rule=fields.rule,
+                           base=fields.base, strike_share=fields.strike_share or None, **flags)
+    if kind == "slates":
+        return kinds.slates(title, [kinds.SlateList(n, tuple(p)) for n, p in fields.slates], electorate, timetable,
+                            method=fields.method or "plurality", **flags)
+    if kind == "choice":
+        return kinds.choice(title, fields.candidates, electorate, timetable, method=fields.method or "plurality",
+                            **flags)
+    if kind == "office":
+        return kinds.office(title, fields.candidates, electorate, timetable, method=fields.method or "exhaustive",
+                            **flags)
+    if kind == "seats":
+        quotas = [kinds.QuotaRule(label, tuple(people), minimum) for label, minimum, people in fields.quotas]
+        return kinds.seats(title, fields.candidates, fields.seats, electorate, timetable,
+                           method=fields.method or "scotland", quotas=quotas, **flags)
+    raise SpecError(f"Unknown kind of ballot {kind!r}; choose one of {', '.join(kinds.KINDS)}.")
+
+
+def _roll_electorate(weights: Mapping[int, int]) -> kinds.Electorate:
+    return kinds.Electorate(len(weights), sum(weights.values()),
+                            kinds.roll_digest((str(m), w) for m, w in weights.items()))
+
+
+async def _weights(db: AsyncSession, body: Body, fields_weights: Mapping[str, int], weighted: bool) -> dict[int, int]:
+    members = await _body_members(db, body)
+    by_email = {m.email_key: m for m in members}
+    weights = {m.id: 1 for m in members}
+    if fields_weights and not weighted:
+        raise Invalid("Card votes need a weighted ballot: tick “Card votes”.", {"weights": "Not a weighted ballot."})
+    for email, weight in fields_weights.items():
+        member = by_email.get(email.strip().lower())
+        if member is None:
+            raise Invalid(f"{email} is not a member of {body.name}, so cannot carry a card vote.",
+                          {"weights": "Unknown member."})
+        if weight < 1:
+            raise Invalid(f"A card vote carries at least one vote ({email}: {weight}).", {"weights": "At least 1."})
+        weights[member.id] = weight
+    return weights
+
+
+async def create_ballot(db: AsyncSession, actor: Member, body: Body, fields: SpecFields) -> Ballot:
+    if not can_see_body(actor, body):
+        raise NotFound("There is no such body, or you may not see it.")
+    if not can_run(actor, body):
+        raise Forbidden("Only the body's officers and CAC members set up its ballots.")
+    if fields.kind in ("motion", "amendment") and not fields.title.strip():
+        fields.title = await _motion_title(db, actor, fields)
+    if fields.by_hand and fields.kind not in ("motion", "amendment"):
+        raise Invalid("A hand count is entered for a motion or amendment.", {"by_hand": "Motions only."})
+    weights = await _weights(db, body, fields.weights, fields.weighted)
+    try:
+        spec = build_spec(fields, _roll_electorate(weights))
+    except SpecError as exc:
+        raise Invalid(f"The ballot was not set up: {exc}", {"spec": str(exc)}) from None
+    ballot = Ballot(body_id=body.id, motion_id=fields.motion_id, amendment_id=fields.amendment_id, kind=spec.kind,
+                    title=spec.title, spec=spec.canonical_json(), state="draft", by_hand=fields.by_hand,
+                    opens_at=fields.opens, closes_at=fields.closes, created_by_id=actor.id, close_reason="", voted=0)
+    db.add(ballot)
+    await db.flush()
+    await rows.replace_roll(db, ballot.id, weights)
+    await audit.record(db, "ballot.create", {"ballot": str(ballot.id), "spec_fingerprint": spec.fingerprint()},
+                       actor=actor.name)
+    await db.commit()
+    return ballot
+
+
+async def _motion_title(db: AsyncSession, actor: Member, fields: SpecFields) -> str:
+    from server.services import amendments as amendment_actions
+    from server.services import motions as motion_actions
+
+    if fields.amendment_id is not None:
+        amendment, motion = await amendment_actions.amendment_for(db, actor, fields.amendment_id)
+        fields.motion_id = motion.id
+        fields.kind = "amendment"
+        return f"Amendment {amendment.number} to “{await motion_actions.current_title(db, motion)}”"
+    if fields.motion_id is not None:
+        motion = await motion_actions.motion_for(db, actor, fields.motion_id)
+        return await motion_actions.current_title(db, motion)
+    raise Invalid("A ballot needs a title.", {"title": "Required."})
+
+
+async def open_ballot(db: AsyncSession, actor: Member, ballot_id: int) -> Ballot:
+    """Freeze the roll and fix the spec's fingerprint: from now on nothing about the ballot changes."""
+    ballot = await ballot_for(db, actor, ballot_id)
+    if not can_run(actor, ballot.body):
+        raise Forbidden("Only the body's officers and CAC members open its ballots.")
+    if ballot.state != "draft":
+        raise Conflict("This ballot has already opened.")
+    if ballot.by_hand:
+        raise Conflict("A hand count is not voted online: enter the tellers' figures instead.")
+    if as_utc(ballot.closes_at) <= _now():
+        raise Conflict("Its closing time has passed: set up a new ballot with a later closing time.")
+    previous = {e.member_id: e.weight for e in await rows.roll(db, ballot.id)}
+    members = await _body_members(db, ballot.body)
+    weights = {m.id: previous.get(m.id, 1) for m in members}
+    spec = spec_of(ballot)
+    try:
+        spec = kinds.with_flags(spec, electorate=_roll_electorate(weights))
+    except SpecError as exc:
+        raise Conflict(f"The ballot cannot open: {exc}") from None
+    fixed = spec.fingerprint()
+    ballot.spec, ballot.fingerprint, ballot.state = spec.canonical_json(), fixed, "open"
+    await db.flush()
+    await rows.replace_roll(db, ballot.id, weights)
+    await audit.record(db, "ballot.open", {"ballot": str(ballot.id), "spec_fingerprint": fixed,
+                                           "roll_digest": spec.electorate.roll_digest}, actor=actor.name)
+    await db.commit()
+    return ballot
+
+
+async def appoint_proxy(db: AsyncSession, actor: Member, ballot_id: int, proxy_email: str) -> Member:
+    ballot = await ballot_for(db, actor, ballot_id)
+    spec = spec_of(ballot)
+    if not spec.proxies_allowed:
+        raise Forbidden("This ballot does not allow proxies.")
+    if ballot.state not in ("draft", "open"):
+        raise Conflict("This ballot has closed.")
+    entry = await rows.roll_entry(db, ballot.id, actor.id)
+    if entry is None:
+        raise Forbidden("You are not on this ballot's roll.")
+    if await rows.has_voted(db, ballot.id, actor.id):
+        raise Conflict("You have already voted, so there is nothing left for a proxy to do.")
+    proxy = await member_rows.by_email(db, proxy_email)
+    if proxy is None or proxy.id == actor.id or await rows.roll_entry(db, ballot.id, proxy.id) is None:
+        raise Invalid("Your proxy must be another member on this ballot's roll: check the address.",
+                      {"proxy": "Not on the roll."})
+    entry.proxy_id = proxy.id
+    await db.commit()
+    return proxy
+
+
+# --- casting ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cast:
+    receipt: str
+    contents: dict[str, Any]
+    changed: bool
+
+
+def contents_from(spec: BallotSpec, submitted: Mapping[str, Any], numbers: Mapping[str, str] | None,
+                  weight: int):
+    """The ballot in normal form, or Invalid saying what to fix (the no-JavaScript form sends ``numbers``)."""
+    try:
+        if numbers is not None:
+            submitted = {**submitted, "ranking": list(parse_numbered_form(spec, numbers))}
+        return validate(spec, submitted, weight)
+    except BallotRejected as exc:
+        raise Invalid(exc.message, {exc.field or "ballot": exc.message}) from None
+
+
+async def cast_vote(db: AsyncSession, actor: Member, ballot_id: int, submitted: Mapping[str, Any], *,
+                    numbers: Mapping[str, str] | None = None, on_behalf_of: int | None = None,
+                    previous_receipt: str = "") -> Cast:
+    """Record one vote: the roll mark (one per voter, by its primary key) and the ballot-box row in one
+    transaction, with the audit entry. A second vote is refused unless the ballot allows a change, which
+    replaces the paper found by the voter's receipt."""
+    ballot = await ballot_for(db, actor, ballot_id)
+    await settle(db, actor, ballot)
+    if ballot.state != "open":
+        raise Conflict("Voting has closed." if ballot.state in ("closed", "published") else "Voting has not opened yet.")
+    ballot_id = ballot.id
+    spec = spec_of(ballot)
+    check_unchanged(spec, ballot.fingerprint or "")
+    voter_id = actor.id if on_behalf_of is None else on_behalf_of
+    entry, already = await rows.roll_entry_and_mark(db, ballot_id, voter_id)
+    if entry is None:
+        raise Forbidden("You are not on this ballot's roll." if on_behalf_of is None
+                        else "That member is not on this ballot's roll.")
+    if on_behalf_of is not None and on_behalf_of != actor.id and entry.proxy_id != actor.id:
+        raise Forbidden("You are not that member's proxy in this ballot.")
+    contents = contents_from(spec, submitted, numbers, entry.weight)
+    ballot_key, secret, voter_name = str(ballot_id), spec.secret, actor.name
+    if on_behalf_of is not None and on_behalf_of != actor.id:
+        represented = await member_rows.by_id(db, on_behalf_of)
+        voter_name = represented.name if represented else ""
+    old_receipt = (already.receipt if already is not None else None)
+    await db.rollback()  # reads done: the writing transaction below starts with a write
+    if already is not None:
+        return await _change_vote(db, ballot_id, ballot_key, spec, voter_id, voter_name, contents,
+                                  previous_receipt or old_receipt or "")
+    # a receipt is 73 random bits; the box's unique (ballot, receipt) catches the unthinkable repeat,
+    # and then (the voter having no roll mark) the vote is simply tried again with a new receipt
+    for _attempt in range(3):
+        receipt = new_receipt()
+        paper = stored_ballot(contents, receipt)
+        refused = False
+        # the contended locks (the audit chain's tail, the ballot row) are taken last and held only
+        # until the commit; the roll mark and the paper go in first, under their own keys
+        async with rows.one_writer(db):
+            try:
+                await rows.mark_voted(db, ballot_id, voter_id, None if secret else receipt)
+                await rows.put_in_box(db, ballot_id, paper.id, paper.receipt, paper.contents)
+                await audit.record(db, "vote.recorded",
+                                   audit_payload_for_vote(ballot_key, secret, voter_name, receipt),
+                                   actor=None if secret else voter_name)
+                open_still = await rows.claim_vote_slot(db, ballot_id, _now())
+                if open_still:
+                    await db.commit()
+                else:
+                    await db.rollback()
+            except IntegrityError:
+                await db.rollback()
+                refused = True
+        if not refused:
+            if not open_still:
+                raise Conflict("Voting has closed.")
+            break
+        voted_already = await rows.has_voted(db, ballot_id, voter_id) is not None
+        await db.rollback()
+        if voted_already:
+            if spec.may_change_vote:
+                raise Conflict("You have already voted. To change your vote, give the receipt code of your vote.")
+            raise Conflict("You have already voted in this ballot; each member votes once.")
+    else:
+        raise Conflict("Your vote could not be recorded; please try again.")
+    return Cast(receipt, contents.as_dict(), False)
+
+
+async def _change_vote(db: AsyncSession, ballot_id: int, ballot_key: str, spec: BallotSpec, voter_id: int,
+                       voter_name: str, contents, previous: str) -> Cast:
+    if not spec.may_change_vote:
+        raise Conflict("You have already voted in this ballot; each member votes once.")
+    try:
+        previous = normalise_receipt(previous)
+    except ReceiptError as exc:
+        raise Invalid(f"To change your vote, give the receipt code of your vote. {exc.args[0]}",
+                      {"previous_receipt": exc.args[0]}) from None
+    receipt = new_receipt()
+    paper = stored_ballot(contents, receipt)
+    async with rows.one_writer(db):
+        if not await rows.touch_open_ballot(db, ballot_id, _now()):
+            await db.rollback()
+            raise Conflict("Voting has closed.")
+        if not await rows.take_from_box(db, ballot_id, previous):
+            await db.rollback()
+            raise Invalid("No vote in this ballot has that receipt code: check it against your receipt.",
+                          {"previous_receipt": "Unknown receipt."})
+        if not spec.secret:
+            await rows.set_open_receipt(db, ballot_id, voter_id, receipt)
+        await rows.put_in_box(db, ballot_id, paper.id, paper.receipt, paper.contents)
+        await audit.record(db, "vote.changed", audit_payload_for_vote(ballot_key, spec.secret, voter_name, receipt),
+                           actor=None if spec.secret else voter_name)
+        await db.commit()
+    return Cast(receipt, contents.as_dict(), True)
+
+
+# --- closing, counting, publishing -------------------------------------------------------------
+
+async def settle(db: AsyncSession, actor: Member | None, ballot: Ballot) -> None:
+    """Close a ballot whose timetable has run out (whoever looks first), and count it."""
+    if ballot.state == "open" and as_utc(ballot.closes_at) <= _now():
+        await _close_and_count(db, actor, ballot, "timetable")
+        await db.refresh(ballot)
+
+
+async def close_ballot(db: AsyncSession, actor: Member, ballot_id: int) -> str:
+    """The CAC closes voting early; the count runs and the result is published. Returns a note."""
+    ballot = await ballot_for(db, actor, ballot_id)
+    if not can_run(actor, ballot.body):
+        raise Forbidden("Only the body's officers and CAC members close its ballots.")
+    if ballot.state != "open":
+        raise Conflict("Only an open ballot can be closed.")
+    return await _close_and_count(db, actor, ballot, "closed by the CAC")
+
+
+async def _close_and_count(db: AsyncSession, actor: Member | None, ballot: Ballot, reason: str) -> str:
+    ballot_id = ballot.id
+    await db.rollback()
+    async with rows.one_writer(db):
+        if not await rows.close(db, ballot_id, reason):
+            await db.rollback()
+            return ""
+        await rows.rewrite_in_key_order(db)
+        voted, eligible, _ = await rows.turnout(db, ballot_id)
+        await audit.record(db, "ballot.close", {"ballot": str(ballot_id), "reason": reason,
+                                                "turnout": f"{voted} of {eligible}"},
+                           actor=actor.name if actor and reason != "timetable" else None)
+        await db.commit()
+    return await count_and_publish(db, actor, ballot_id)
+
+
+def report_text(outcome) -> str:
+    if isinstance(outcome, Result):
+        return render_text(outcome)
+    if isinstance(outcome, Decision):
+        return outcome.words + "\n"
+    if isinstance(outcome, SlateDecision):
+        return outcome.words + "\n"
+    if isinstance(outcome, SlateChoice):
+        text = render_text(outcome.result)
+        return text + (f"\n{outcome.comparison.words}\n" if outcome.comparison else "")
+    return ""
+
+
+async def _record_of_box(db: AsyncSession, ballot: Ballot, spec: BallotSpec) -> list[RecordEntry]:
+    papers = await rows.box(db, ballot.id)
+    names = {} if spec.secret else await rows.open_voters(db, ballot.id)
+    return [RecordEntry(p.receipt, StoredBallot(p.id, p.receipt, p.contents).entry().contents, names.get(p.receipt))
+            for p in papers]
+
+
+async def count_and_publish(db: AsyncSession, actor: Member | None, ballot_id: int) -> str:
+    """Count the closed ballot, publish its record and result, and record a motion's outcome."""
+    ballot = await rows.ballot_by_id(db, ballot_id)
+    if ballot is None or ballot.state != "closed":
+        return ""
+    spec = spec_of(ballot)
+    check_unchanged(spec, ballot.fingerprint or "")
+    entries = await _record_of_box(db, ballot, spec)
+    try:
+        draft = PublishedRecord(spec, tuple(entries))
+        outcome = recount(draft)
+        record = build_record(spec, entries, CountFacts(), result=outcome)
+    except (BallotError, ValueError) as exc:
+        ballot.report = f"The count could not be completed: {exc}"
+        await db.commit()
+        return ballot.report
+    ballot.record = write_record_json(record)
+    ballot.report = report_text(outcome)
+    ballot.ballots_digest = record.ballots_digest
+    ballot.state = "published"
+    key = str(ballot.id)
+    await audit.record(db, "ballot.count", {"ballot": key, "ballots_digest": record.ballots_digest})
+    published = await audit.record(db, "ballot.publish", {"ballot": key, "ballots_digest": record.ballots_digest,
+                                                          "result": digest_of(record.result)})
+    ballot.audit_head = published.hash
+    await db.commit()
+    return await _record_motion_outcome(db, actor, ballot, record.result)
+
+
+def _carried(result: Mapping[str, Any]) -> bool | None:
+    if result.get("type") == "decision":
+        return result.get("outcome") == "carried"
+    return None
+
+
+async def _record_motion_outcome(db: AsyncSession, actor: Member | None, ballot: Ballot,
+                                 result: Mapping[str, Any]) -> str:
+    carried = _carried(result)
+    if carried is None or ballot.motion_id is None or actor is None:
+        return ""
+    from server.services import amendments as amendment_actions
+    from server.services import motions as motion_actions
+
+    outcome = "carried" if carried else "fell"
+    note = f"By ballot: {result.get('words', '')}"
+    try:
+        if ballot.amendment_id is not None:
+            await amendment_actions.record_outcome(db, actor, ballot.amendment_id, outcome, note=note, by_count=True)
+        else:
+            await motion_actions.record_outcome(db, actor, ballot.motion_id, outcome, note=note, by_count=True)
+    except ActionRefused as refused:
+        await db.rollback()
+        return f"The outcome was not recorded on the motion: {refused.message}"
+    return f"The outcome ({outcome}) is recorded on the motion."
+
+
+# --- hand counts -------------------------------------------------------------------------------
+
+def hand_count_of(ballot: Ballot) -> HandCount | None:
+    if not ballot.hand_count:
+        return None
+    data = json.loads(ballot.hand_count)
+    return HandCount(data["for"], data["against"], data["abstain"], data["present"], data["declared"],
+                     data.get("casting_vote"))
+
+
+async def enter_hand_count(db: AsyncSession, actor: Member, ballot_id: int, count: HandCount):
+    ballot = await ballot_for(db, actor, ballot_id)
+    if role_in(actor, ballot.body_id) != "cac_member" and not actor.is_site_admin:
+        raise Forbidden("The CAC enters the tellers' figures.")
+    if not ballot.by_hand or ballot.state == "published":
+        raise Conflict("Figures are entered for a hand count that is not yet published.")
+    spec = spec_of(ballot)
+    check = check_hand_count(spec, count)
+    ballot.hand_count = json.dumps(count.as_dict(), sort_keys=True)
+    ballot.state = "closed"
+    await rows.clear_confirmations(db, ballot.id)
+    await audit.record(db, "hand_count.enter", {"ballot": str(ballot.id), "figures": count.as_dict(),
+                                                "flags": list(check.flags)}, actor=actor.name)
+    await db.commit()
+    return check
+
+
+async def confirm_hand_count(db: AsyncSession, actor: Member, ballot_id: int) -> None:
+    ballot = await ballot_for(db, actor, ballot_id)
+    if role_in(actor, ballot.body_id) != "teller":
+        raise Forbidden("Only the body's tellers confirm a hand count.")
+    count = hand_count_of(ballot)
+    if count is None or ballot.state != "closed":
+        raise Conflict("There are no figures waiting for confirmation.")
+    existing = {c.teller_id: c for c in await rows.confirmations(db, ballot.id)}
+    if actor.id in existing:
+        existing[actor.id].fingerprint = count.fingerprint()
+    else:
+        db.add(TellerConfirmation(ballot_id=ballot.id, teller_id=actor.id, fingerprint=count.fingerprint()))
+    await audit.record(db, "hand_count.confirm", {"ballot": str(ballot.id), "figures": count.fingerprint()},
+                       actor=actor.name)
+    await db.commit()
+
+
+async def hand_count_status(db: AsyncSession, ballot: Ballot) -> tuple[bool, str]:
+    count = hand_count_of(ballot)
+    if count is None:
+        return False, "no figures entered yet"
+    confirmations = [Confirmation(c.teller.name, c.fingerprint) for c in await rows.confirmations(db, ballot.id)]
+    return ready_to_publish(count, confirmations)
+
+
+async def publish_hand_count(db: AsyncSession, actor: Member, ballot_id: int) -> str:
+    ballot = await ballot_for(db, actor, ballot_id)
+    if role_in(actor, ballot.body_id) != "cac_member" and not actor.is_site_admin:
+        raise Forbidden("The CAC publishes a hand count.")
+    count = hand_count_of(ballot)
+    if count is None or ballot.state != "closed":
+        raise Conflict("There are no figures to publish.")
+    ready, why = await hand_count_status(db, ballot)
+    if not ready:
+        raise Conflict(f"Not yet: this count {why}.")
+    spec = spec_of(ballot)
+    check = check_hand_count(spec, count)
+    if not check.consistent:
+        raise Conflict("The figures do not add up: " + "; ".join(check.flags))
+    carried = None
+    if check.check is not None and check.check.outcome in ("carried", "fell"):
+        carried = check.check.outcome == "carried"
+    elif count.declared in ("carried", "fell"):
+        carried = count.declared == "carried"  # consistent with the figures: the chair's declaration stands
+    result = {"type": "hand count", "figures": count.as_dict(), "words": check.words,
+              "outcome": None if carried is None else ("carried" if carried else "fell")}
+    ballot.record = json.dumps({"format": "plenary-hand-count/1", "spec": spec.as_dict(), "result": result,
+                                "confirmed": why}, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    ballot.report = f"{count.text()}: {check.words} ({why})\n"
+    ballot.state = "published"
+    published = await audit.record(db, "ballot.publish", {"ballot": str(ballot.id), "result": digest_of(result)},
+                                   actor=actor.name)
+    ballot.audit_head = published.hash
+    await db.commit()
+    if carried is None:
+        return "Published; the figures leave the outcome open, so no outcome was recorded on the motion."
+    return await _record_motion_outcome(db, actor, ballot, {"type": "decision", "outcome": result["outcome"],
+                                                            "words": check.words})
+
+
+# --- the published record ------------------------------------------------------------------------
+
+async def published(db: AsyncSession, actor: Member, ballot_id: int) -> tuple[Ballot, PublishedRecord | None]:
+    ballot = await ballot_for(db, actor, ballot_id)
+    await settle(db, actor, ballot)
+    if ballot.state != "published" or not ballot.record:
+        raise Conflict("The result is not published yet.")
+    if ballot.by_hand:
+        return ballot, None
+    return ballot, read_record_json(ballot.record, f"ballot {ballot.id}")
+
+
+def record_file(ballot: Ballot, record: PublishedRecord, suffix: str) -> str:
+    if suffix == "json":
+        return ballot.record or write_record_json(record)
+    try:
+        if suffix == "csv":
+            return write_record_csv(record)
+        if suffix == "blt":
+            return write_record_blt(record)
+    except SpecError as exc:
+        raise Invalid(str(exc)) from None
+    raise NotFound("The record is published as .json, .csv or .blt.")
+
+
+async def look_up_receipt(db: AsyncSession, actor: Member, ballot_id: int, code: str) -> RecordEntry | None:
+    _ballot, record = await published(db, actor, ballot_id)
+    if record is None:
+        raise Conflict("A hand count has no ballot papers to look up.")
+    try:
+        return find_receipt(record, code)
+    except ReceiptError as exc:
+        raise Invalid(exc.args[0], {"receipt": exc.args[0]}) from None
