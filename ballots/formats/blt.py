@@ -51,7 +51,9 @@ class BltFile:
         return sum((b.weight for b in self.ballots), 0)
 
 
-def read_blt(path: str | Path) -> BltFile:
+def read_blt(path: str | Path, whole_papers_for: str | None = None) -> BltFile:
+    """Read a BLT file. ``whole_papers_for`` names a method that counts whole ballot
+    papers: a fractional weight is then an error at the line of the first one."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -64,7 +66,7 @@ def read_blt(path: str | Path) -> BltFile:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FormatError(str(path), None, f"not UTF-8 text ({exc.reason})") from None
-    return parse_blt(text, str(path))
+    return parse_blt(text, str(path), whole_papers_for)
 
 
 def _read_plain(data: bytes, path: str) -> BltFile | None:
@@ -97,7 +99,7 @@ def _read_plain(data: bytes, path: str) -> BltFile | None:
     return None if ballots is None else BltFile(contest, ballots)
 
 
-def parse_blt(text: str, path: str = "<blt>") -> BltFile:
+def parse_blt(text: str, path: str = "<blt>", whole_papers_for: str | None = None) -> BltFile:
     lines = text.splitlines()
     cursor = _Cursor(lines, path)
 
@@ -149,7 +151,7 @@ def parse_blt(text: str, path: str = "<blt>") -> BltFile:
         )
     except BallotError as exc:
         raise FormatError(path, header_no, str(exc)) from None
-    return BltFile(contest, _parse_ballots(lines, start, end, names, path))
+    return BltFile(contest, _parse_ballots(lines, start, end, names, path, whole_papers_for))
 
 
 def _end_of_ballots(lines: list[str], start: int) -> int | None:
@@ -161,7 +163,9 @@ def _end_of_ballots(lines: list[str], start: int) -> int | None:
     return None
 
 
-def _parse_ballots(lines: list[str], start: int, end: int, names: list[str], path: str) -> Sequence[Ballot]:
+def _parse_ballots(
+    lines: list[str], start: int, end: int, names: list[str], path: str, whole_papers_for: str | None = None
+) -> Sequence[Ballot]:
     """Parse each distinct ballot line once.
 
     When every ballot is a clean ranking with a whole-number weight (the usual
@@ -192,6 +196,10 @@ def _parse_ballots(lines: list[str], start: int, end: int, names: list[str], pat
         if len(fields) < 2 or fields[-1] != "0":
             raise FormatError(path, line_no(raw), f"a ballot is 'weight preferences... 0', not {line!r}")
         weight = int(fields[0]) if fields[0].isdigit() else _weight(fields[0], path, line_no(raw))
+        if whole_papers_for and weight != int(weight):
+            # lines are met in file order (Counter keeps first sight), so this is the first such line
+            raise FormatError(path, line_no(raw), f"ballot weight {fields[0]} is not a whole number of ballot "
+                                                  f"papers; {whole_papers_for} counts whole papers")
         marks = fields[1:-1]
         if not marks or "".join(marks).isdigit():
             entries.append((ballot_id, weight, _numbers(marks, n, path, raw, line_no), None, times))
