@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ballots.errors import FormatError
+from ballots.formats.text_files import read_text
 
 _CANDIDATE_LINE = re.compile(r"^\t(Elected|Hopeful|Pending|Defeated|Withdrawn):\s+(.*) \(([-0-9._]+)\)$")
 _FIGURE_LINE = re.compile(r"^\t([A-Za-z][A-Za-z ]*): ([-0-9._]+)$")
@@ -101,10 +102,7 @@ class DroopReport:
 
 def read_droop_report(path: str | Path) -> DroopReport:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FormatError(str(path), None, f"cannot read: {exc.strerror}") from None
+    text = read_text(path, encoding="utf-8")
     if text.lstrip().startswith("{"):
         return parse_droop_json(text, str(path))
     return parse_droop_text(text, str(path))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ballots.errors import FormatError
+from ballots.formats.text_files import read_json
 from voting.ballot import BallotError, Contest
 from voting.methods.rctab_rules import (
     BOTTOMS_UP_PERCENTAGE,
@@ -25,17 +26,7 @@ from voting.methods.rctab_rules import (
 
 def read_rctab_rules(path: str | Path) -> tuple[Contest, RctabRules]:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise FormatError(str(path), None, f"cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise FormatError(str(path), None, f"not UTF-8 text ({exc.reason})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(str(path), exc.lineno, f"not JSON: {exc.msg}") from None
-    return parse_rctab_rules(data, str(path))
+    return parse_rctab_rules(read_json(path), str(path))
 
 
 def parse_rctab_rules(data: Any, path: str = "<rules.json>") -> tuple[Contest, RctabRules]:

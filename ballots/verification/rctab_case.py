@@ -17,7 +17,6 @@ from RCTab's own summary of that configuration:
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 from ballots.errors import FormatError
 from ballots.formats.csv_ballots import read_csv_ballots
 from ballots.formats.rctab_rules import read_rctab_aliases, read_rctab_rules
+from ballots.formats.text_files import read_json
 from voting.methods import rctab
 from voting.methods.rctab_rules import MULTI_PASS_IRV
 from voting.record import (
@@ -50,12 +50,7 @@ INACTIVE_KEYS = {
 def read_rctab_summary(path: str | Path) -> dict[str, Any]:
     """RCTab's summary JSON, checked for the parts a comparison reads."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise FormatError(str(path), None, f"cannot read: {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
-        raise FormatError(str(path), exc.lineno, f"not JSON: {exc.msg}") from None
+    data = read_json(path)
     if not isinstance(data, dict) or not isinstance(data.get("results"), list) or not data["results"]:
         raise FormatError(str(path), None, "expected RCTab's summary JSON with a non-empty results list")
     for number, entry in enumerate(data["results"], start=1):

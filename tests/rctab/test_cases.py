@@ -12,6 +12,7 @@ import pytest
 
 from ballots.errors import FormatError
 from ballots.verification import compare_rctab_case
+from ballots.verification.rctab_case import read_rctab_summary
 
 _SHARED = Path(os.environ.get("PLENARY_SHARED_DIR", Path(__file__).resolve().parents[2].parent / "shared"))
 _CASES = sorted(p.name for p in (_SHARED / "verification" / "rctab").glob("*") if p.is_dir())
@@ -73,3 +74,10 @@ def test_large_real_elections_count_in_seconds(shared_dir: Path, case: str) -> N
     result = rctab.count(contest, ballots, rules=rules)
     assert result.total_ballots == 80101
     assert time.perf_counter() - started < 3.0
+
+
+def test_a_summary_that_is_not_json_is_a_format_error_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "expected.json"
+    path.write_text('{\n  "results": [\n  oops\n]}\n', encoding="utf-8")
+    with pytest.raises(FormatError, match=r"expected.json, line 3: not JSON"):
+        read_rctab_summary(path)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ballots.errors import FormatError
 from ballots.formats.blt import read_blt
 from ballots.formats.droop_report import read_droop_report
 from ballots.verification.droop_case import compare_droop_case
@@ -82,3 +83,17 @@ def test_json_and_text_reports_read_alike(shared_dir: Path) -> None:
     assert (text.rule, text.arithmetic, text.quota, text.seats) == (data.rule, data.arithmetic, data.quota, data.seats)
     chosen = [a.votes for a in text.actions if a.message.startswith("Transfer defeated")]
     assert chosen == [a.votes for a in data.actions if a.message.startswith("Transfer defeated")]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "cannot read"), (b"Rule: \xff\xfe not text\n", "not UTF-8 text")],
+    ids=["missing", "not-utf8"],
+)
+def test_an_unreadable_report_is_a_format_error_naming_the_file(tmp_path: Path, content: bytes | None,
+                                                                message: str) -> None:
+    path = tmp_path / "report.txt"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(FormatError, match=f"report.txt: {message}"):
+        read_droop_report(path)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from voting.ballot import Ballot, Contest
 from voting.methods import stv_meek, stv_scottish, stv_wigm
+from voting.record import Round
 
 NAMES = ["Ash", "Birch", "Cedar", "Damson", "Elm", "Fir", "Gean"]
 
@@ -31,6 +32,13 @@ def _total(ballots: list[Ballot]) -> int:
     return sum(b.weight for b in ballots)
 
 
+def _assert_conserved(state: Round, total: int) -> None:
+    """Every vote is with a candidate, non-transferable, or lost to truncation (never gained)."""
+    held = sum(Fraction(v) for v in [*state.tally.values(), *state.exhausted.values()])
+    assert held + Fraction(state.residual) == total
+    assert Fraction(state.residual) >= 0
+
+
 RANDOM = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -40,10 +48,7 @@ def test_scottish_conserves_votes_and_fills_seats(election: tuple[Contest, list[
     contest, ballots = election
     result = stv_scottish.count(contest, ballots, seed="p")
     for rnd in result.rounds:
-        # every vote is with a candidate, non-transferable, or lost to truncation
-        held = sum(rnd.tally.values()) + sum(rnd.exhausted.values()) + rnd.residual
-        assert held == _total(ballots)
-        assert rnd.residual >= 0
+        _assert_conserved(rnd, _total(ballots))
     assert len(result.elected) == contest.seats
     assert len(set(result.elected)) == contest.seats
 
@@ -54,8 +59,8 @@ def test_wigm_rational_conserves_votes_exactly(election: tuple[Contest, list[Bal
     contest, ballots = election
     result = stv_wigm.count(contest, ballots, arithmetic="rational-d12", seed="p")
     for rnd in result.rounds:
-        held = sum(rnd.tally.values()) + sum(rnd.exhausted.values())
-        assert held == _total(ballots) and rnd.residual == 0
+        _assert_conserved(rnd, _total(ballots))
+        assert rnd.residual == 0
     assert len(result.elected) == contest.seats
 
 
@@ -69,9 +74,7 @@ def test_meek_conserves_votes(election: tuple[Contest, list[Ballot]]) -> None:
     result = stv_meek.count(contest, ballots, seed="p")
     for rnd in result.rounds:
         for state in [rnd, *rnd.steps]:
-            held = sum(Fraction(v) for v in [*state.tally.values(), *state.exhausted.values()])
-            assert held + Fraction(state.residual) == _total(ballots)
-            assert Fraction(state.residual) >= 0
+            _assert_conserved(state, _total(ballots))
     assert len(result.elected) == contest.seats
 
 

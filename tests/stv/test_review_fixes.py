@@ -7,14 +7,11 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from ballots.formats.blt import read_blt
 from ballots.verification.droop_case import compare_droop_case
 from voting.arithmetic import FixedDecimal
 from voting.ballot import OVERVOTE, Ballot, BallotError, Contest
-from voting.constraints import SeatQuota
 from voting.methods import stv_ers97, stv_meek, stv_scottish, stv_wigm
 from voting.methods.registry import count
 from voting.record import EXHAUSTED_NO_FURTHER_PREFERENCES, EXHAUSTED_OVERVOTE, format_value
@@ -243,49 +240,7 @@ def test_meek_keep_factor_is_rounded_up_in_fixed_point() -> None:
     assert Fraction(result.rounds[1].keep_factors["A"]) == expected == Fraction(571428572, 10**9)
 
 
-# -- item 11: seat quotas in wigm and ers97 ---------------------------------------------------------
-
-WOMEN = frozenset({"Nina Baker", "Erin Boyle", "Ann Laird"})
-
-
-@pytest.mark.parametrize("method", [stv_wigm, stv_ers97], ids=["wigm", "ers97"])
-def test_seat_quotas_in_wigm_and_ers97(shared_dir: Path, method) -> None:
-    ward = read_blt(shared_dir / "verification" / GLASGOW / "Anderston-City-2007.blt")
-    plain = method.count(ward.contest, ward.ballots, seed="q")
-    assert len(WOMEN & set(plain.elected)) == 1
-    met = method.count(ward.contest, ward.ballots, seed="q",
-                       quotas=[SeatQuota("first-round winner", frozenset({"Craig MacKay"}), 1)])
-    assert [r.tally for r in met.rounds] == [r.tally for r in plain.rounds]
-    result = method.count(ward.contest, ward.ballots, seed="q", quotas=[SeatQuota("women", WOMEN, 2)])
-    assert len(WOMEN & set(result.elected)) >= 2 and len(result.elected) == ward.contest.seats
-    assert "seat quotas" in result.rules
-    with pytest.raises(BallotError, match="cannot start"):
-        method.count(ward.contest, ward.ballots, quotas=[SeatQuota("women", WOMEN, 4)])
-
-
-NAMES = ["A", "B", "C", "D", "E", "F"]
-
-
-@st.composite
-def constrained(draw: st.DrawFn):
-    n = draw(st.integers(3, 6))
-    names = NAMES[:n]
-    seats = draw(st.integers(1, n - 1))
-    members = frozenset(draw(st.lists(st.sampled_from(names), min_size=1, unique=True)))
-    minimum = draw(st.integers(0, min(seats, len(members))))
-    ballots = [Ballot.ranking(draw(st.permutations(names))[: draw(st.integers(1, n))], draw(st.integers(1, 20)))
-               for _ in range(draw(st.integers(1, 25)))]
-    return Contest(tuple(names), seats), ballots, SeatQuota("group", members, minimum)
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(constrained())
-def test_wigm_and_ers97_meet_a_quota_whenever_it_can_be(case) -> None:
-    contest, ballots, quota = case
-    for method in (stv_wigm, stv_ers97):
-        result = method.count(contest, ballots, quotas=[quota], seed="q")
-        assert len(result.elected) == contest.seats
-        assert len(quota.members & set(result.elected)) >= quota.minimum
+# -- item 11: seat quotas in wigm and ers97: tests/stv/test_seat_quotas.py runs them for every STV count
 
 
 # -- item 17: a paper stopped by an overvote is exhausted as "overvote" -----------------------------

@@ -1,4 +1,4 @@
-"""Seat quotas (voting.constraints) applied stage by stage in the Scottish and Meek counts."""
+"""Seat quotas (voting.constraints) applied stage by stage in every STV count (R4 item 11 for WIGM and ERS97)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from hypothesis import strategies as st
 from ballots.formats.blt import read_blt
 from voting.ballot import Ballot, BallotError, Contest
 from voting.constraints import SeatQuota
-from voting.methods import stv_meek, stv_scottish
+from voting.methods import stv_ers97, stv_meek, stv_scottish, stv_wigm
+
+QUOTA_METHODS = [stv_scottish, stv_meek, stv_wigm, stv_ers97]
+QUOTA_IDS = ["scotland", "meek", "wigm", "ers97"]
 
 WOMEN = frozenset({"Nina Baker", "Erin Boyle", "Ann Laird"})
 
@@ -21,19 +24,20 @@ def anderston(shared_dir: Path):
     return read_blt(shared_dir / "verification" / "scotland-glasgow-2007" / "Anderston-City-2007.blt")
 
 
-@pytest.mark.parametrize("method", [stv_scottish, stv_meek])
+@pytest.mark.parametrize("method", QUOTA_METHODS, ids=QUOTA_IDS)
 def test_a_quota_already_met_changes_nothing(anderston, method) -> None:
-    plain = method.count(anderston.contest, anderston.ballots)
-    met = method.count(anderston.contest, anderston.ballots, quotas=[SeatQuota("first-round winner", frozenset({"Craig MacKay"}), 1)])
+    plain = method.count(anderston.contest, anderston.ballots, seed="q")
+    met = method.count(anderston.contest, anderston.ballots, seed="q",
+                       quotas=[SeatQuota("first-round winner", frozenset({"Craig MacKay"}), 1)])
     assert [r.tally for r in met.rounds] == [r.tally for r in plain.rounds]
     assert met.elected == plain.elected
 
 
-@pytest.mark.parametrize("method", [stv_scottish, stv_meek])
+@pytest.mark.parametrize("method", QUOTA_METHODS, ids=QUOTA_IDS)
 def test_a_binding_quota_is_met_and_logged(anderston, method) -> None:
-    plain = method.count(anderston.contest, anderston.ballots)
+    plain = method.count(anderston.contest, anderston.ballots, seed="q")
     assert len(WOMEN & set(plain.elected)) == 1
-    result = method.count(anderston.contest, anderston.ballots, quotas=[SeatQuota("women", WOMEN, 2)])
+    result = method.count(anderston.contest, anderston.ballots, seed="q", quotas=[SeatQuota("women", WOMEN, 2)])
     assert len(WOMEN & set(result.elected)) >= 2
     assert len(result.elected) == anderston.contest.seats
     assert "seat quotas" in result.rules
@@ -47,9 +51,10 @@ def test_fast_and_readable_paths_agree_under_quotas(anderston) -> None:
     assert fast.as_dict() == readable.as_dict()
 
 
-def test_an_impossible_quota_stops_the_count(anderston) -> None:
+@pytest.mark.parametrize("method", QUOTA_METHODS, ids=QUOTA_IDS)
+def test_an_impossible_quota_stops_the_count(anderston, method) -> None:
     with pytest.raises(BallotError, match="cannot start"):
-        stv_scottish.count(anderston.contest, anderston.ballots, quotas=[SeatQuota("women", WOMEN, 4)])
+        method.count(anderston.contest, anderston.ballots, quotas=[SeatQuota("women", WOMEN, 4)])
 
 
 NAMES = ["A", "B", "C", "D", "E", "F"]
@@ -73,7 +78,7 @@ def constrained(draw: st.DrawFn):
 @given(constrained())
 def test_quota_always_met_and_seats_filled(case) -> None:
     contest, ballots, quota = case
-    for method in (stv_scottish, stv_meek):
+    for method in QUOTA_METHODS:
         result = method.count(contest, ballots, quotas=[quota], seed="q")
         assert len(result.elected) == contest.seats
         assert len(quota.members & set(result.elected)) >= quota.minimum

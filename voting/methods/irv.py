@@ -27,7 +27,7 @@ from typing import Any, Callable, Sequence
 from voting.ballot import Ballot, BallotError, Contest
 from voting.methods import rctab
 from voting.methods import rctab_rules as R
-from voting.methods.rctab_ties import TallyHistory
+from voting.methods.rctab_ties import TallyHistory, narrow_by_earlier_rounds
 from voting.methods.ron import report_reopened, ron_name
 from voting.record import Result, TieBreak
 from voting.ties import draw_lot
@@ -49,16 +49,10 @@ class EarlierRoundsThenLot:
     ) -> TieBreak:
         purpose = "elect" if selecting_winner else "eliminate"
         candidates = sorted(tied)
-        in_contention = candidates
-        for earlier in range(round_number - 1, 0, -1):
-            counts = history[earlier]
-            pick = max if selecting_winner else min
-            target = pick(counts[c] for c in in_contention)
-            in_contention = [c for c in in_contention if counts[c] == target]
-            if len(in_contention) == 1:
-                most = "most" if selecting_winner else "fewest"
-                return TieBreak(round_number, purpose, candidates, in_contention[0], "previous_rounds",
-                                f"{in_contention[0]} had the {most} votes ({describe(target)}) in round {earlier}")
+        decided, in_contention = narrow_by_earlier_rounds(candidates, selecting_winner, round_number, history,
+                                                          describe, purpose)
+        if decided is not None:
+            return decided
         if self.seed is None:
             raise BallotError(
                 f"round {round_number}: {', '.join(in_contention)} are tied in every round; "

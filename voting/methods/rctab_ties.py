@@ -97,6 +97,36 @@ def java_hash_set_order(items: Sequence[str]) -> list[str]:
 TallyHistory = Mapping[int, Mapping[str, int]]
 
 
+def narrow_by_earlier_rounds(
+    candidates: list[str],
+    selecting_winner: bool,
+    round_number: int,
+    history: TallyHistory,
+    describe: Callable[[int], str],
+    purpose: str,
+    order: Callable[[list[str]], list[str]] = list,
+) -> tuple[TieBreak | None, list[str]]:
+    """The previous-rounds rule, shared by RCTab's modes and Plenary's IRV.
+
+    Walking back from the round before ``round_number``, keep the tied candidates
+    with the most (``selecting_winner``) or fewest votes there. Returns the
+    TieBreak once one is left, else None and those still tied after round 1, in
+    the ``order`` the rule iterates them.
+    """
+    in_contention = candidates
+    for earlier in range(round_number - 1, 0, -1):
+        counts = history[earlier]
+        ordered = order(in_contention)
+        target = max(counts[c] for c in ordered) if selecting_winner else min(counts[c] for c in ordered)
+        in_contention = [c for c in ordered if counts[c] == target]
+        if len(in_contention) == 1:
+            most = "most" if selecting_winner else "fewest"
+            decided = TieBreak(round_number, purpose, candidates, in_contention[0], "previous_rounds",
+                               f"{in_contention[0]} had the {most} votes ({describe(target)}) in round {earlier}")
+            return decided, in_contention
+    return None, in_contention
+
+
 class RctabTieBreaker:
     """One tabulation's tie-breaker: RCTab's mode, its generator and its permutation."""
 
@@ -136,28 +166,11 @@ class RctabTieBreaker:
         if self.mode == R.TIEBREAK_STOP_AND_ASK:
             chosen = self._ask(candidates)
             return TieBreak(round_number, purpose, candidates, chosen, "operator", "chosen by the operator")
-        return self._previous_rounds(candidates, selecting_winner, round_number, history, describe, purpose)
-
-    def _previous_rounds(
-        self,
-        candidates: list[str],
-        selecting_winner: bool,
-        round_number: int,
-        history: TallyHistory,
-        describe: Callable[[int], str],
-        purpose: str,
-    ) -> TieBreak:
-        in_contention = candidates
-        for earlier in range(round_number - 1, 0, -1):
-            counts = history[earlier]
-            # buildTallyToCandidates iterates a HashSet of the candidates still tied
-            ordered = java_hash_set_order(in_contention)
-            target = max(counts[c] for c in ordered) if selecting_winner else min(counts[c] for c in ordered)
-            in_contention = [c for c in ordered if counts[c] == target]
-            if len(in_contention) == 1:
-                most = "most" if selecting_winner else "fewest"
-                return TieBreak(round_number, purpose, candidates, in_contention[0], "previous_rounds",
-                                f"{in_contention[0]} had the {most} votes ({describe(target)}) in round {earlier}")
+        # previousRoundCounts modes: buildTallyToCandidates iterates a HashSet of the candidates still tied
+        decided, in_contention = narrow_by_earlier_rounds(candidates, selecting_winner, round_number, history,
+                                                          describe, purpose, order=java_hash_set_order)
+        if decided is not None:
+            return decided
         if self.mode == R.TIEBREAK_PREVIOUS_ROUNDS_THEN_ASK:
             chosen = self._ask(in_contention)
             return TieBreak(round_number, purpose, candidates, chosen, "operator",

@@ -31,7 +31,7 @@ from voting.constraints import meetable
 from voting.methods.ron import report_reopened, ron_name
 from voting.methods.stv_papers import Papers, Parcel, exhausted_by_reason, next_preference, read_papers, transfer_entry
 from voting.methods.stv_quotas import SeatQuotas, Verdict
-from voting.methods.stv_ties import Lots, seed_option
+from voting.methods.stv_ties import Lots, lot_options
 from voting.record import Result, Round
 
 ARITHMETIC = FixedDecimal(2)
@@ -50,13 +50,12 @@ class _Batch:
 
 
 def count(contest: Contest, ballots: Sequence[Ballot], **options: Any) -> Result:
-    seed = seed_option(options)
-    lot = options.pop("lot", "seeded")
+    lot = lot_options(options)
     quotas = tuple(options.pop("quotas", None) or ())
     ron = ron_name(contest, options.pop("ron", None))
     if options:
         raise BallotError(f"unknown option(s) for ers97: {', '.join(sorted(options))}")
-    result = _Ers97Count(contest, read_papers(contest, ballots), Lots(contest.candidates, seed, lot), quotas).run()
+    result = _Ers97Count(contest, read_papers(contest, ballots), Lots(contest.candidates, **lot), quotas).run()
     return report_reopened(result, ron)
 
 

@@ -48,7 +48,7 @@ from voting.ballot import Ballot, BallotError, Contest
 from voting.methods.ron import report_reopened, ron_name
 from voting.methods.stv_papers import exhausted_by_reason, read_papers
 from voting.methods.stv_quotas import SeatQuotas, Verdict
-from voting.methods.stv_ties import Lots, by_earlier_stages, seed_option
+from voting.methods.stv_ties import Lots, by_earlier_stages, lot_options
 from voting.record import Result, Round
 
 HOPEFUL, ELECTED, DEFEATED = "hopeful", "elected", "defeated"
@@ -59,14 +59,12 @@ def count(contest: Contest, ballots: Sequence[Ballot], **options: Any) -> Result
     omega = options.pop("omega", None)
     if omega is None:
         omega = _default_omega(arithmetic)
-    seed = seed_option(options)
-    lot = options.pop("lot", "seeded")
-    ties = options.pop("ties", "plenary")
+    lot = lot_options(options, tie_rule=True)
     quotas = tuple(options.pop("quotas", None) or ())
     ron = ron_name(contest, options.pop("ron", None))
     if options:
         raise BallotError(f"unknown option(s) for meek: {', '.join(sorted(options))}")
-    lots = Lots(contest.candidates, seed, lot, ties)
+    lots = Lots(contest.candidates, **lot)
     return report_reopened(_MeekCount(contest, ballots, arithmetic, int(omega), lots, quotas).run(), ron)
 
 

@@ -28,7 +28,7 @@ from voting.ballot import Ballot, BallotError, Contest
 from voting.methods.ron import report_reopened, ron_name
 from voting.methods.stv_papers import Papers, Piles, exhausted_by_reason, read_papers, transfer_entry
 from voting.methods.stv_quotas import SeatQuotas
-from voting.methods.stv_ties import Lots, by_earlier_stages, seed_option
+from voting.methods.stv_ties import Lots, by_earlier_stages, lot_options
 from voting.record import Result, Round
 
 RULES = {
@@ -45,8 +45,7 @@ ARITHMETIC = FixedDecimal(5)
 
 
 def count(contest: Contest, ballots: Sequence[Ballot], **options: Any) -> Result:
-    seed = seed_option(options)
-    lot = options.pop("lot", "seeded")
+    lot = lot_options(options)
     quotas = options.pop("quotas", None) or ()
     fast = options.pop("fast", None)
     ron = ron_name(contest, options.pop("ron", None))
@@ -58,7 +57,7 @@ def count(contest: Contest, ballots: Sequence[Ballot], **options: Any) -> Result
         piles, papers = _fast_piles(contest, ballots, force=bool(fast))
     if piles is None:
         piles = Piles(contest, papers if papers is not None else read_papers(contest, ballots), ARITHMETIC)
-    result = _ScottishCount(contest, piles, Lots(contest.candidates, seed, lot), tuple(quotas)).run()
+    result = _ScottishCount(contest, piles, Lots(contest.candidates, **lot), tuple(quotas)).run()
     return report_reopened(result, ron)
 
 

@@ -38,6 +38,15 @@ def seed_option(options: dict) -> str | None:
     return None if seed is None else str(seed)
 
 
+def lot_options(options: dict, tie_rule: bool = False) -> dict[str, str | None]:
+    """Take the seed, lot mode and, for the rules that leave ties open, the tie rule
+    from a method's options, as the keyword arguments of :class:`Lots`."""
+    taken = {"seed": seed_option(options), "lot": options.pop("lot", "seeded")}
+    if tie_rule:
+        taken["ties"] = options.pop("ties", "plenary")
+    return taken
+
+
 class Lots:
     """Draws lots for one count and records each draw as a TieBreak."""
 

@@ -37,21 +37,19 @@ from voting.ballot import Ballot, BallotError, Contest
 from voting.methods.ron import report_reopened, ron_name
 from voting.methods.stv_papers import Piles, exhausted_by_reason, read_papers, transfer_entry
 from voting.methods.stv_quotas import SeatQuotas, Verdict
-from voting.methods.stv_ties import Lots, by_earlier_stages, seed_option
+from voting.methods.stv_ties import Lots, by_earlier_stages, lot_options
 from voting.record import Result, Round
 
 
 def count(contest: Contest, ballots: Sequence[Ballot], **options: Any) -> Result:
     arithmetic = parse_arithmetic(options.pop("arithmetic", "rational-d12"))
-    seed = seed_option(options)
-    lot = options.pop("lot", "seeded")
-    ties = options.pop("ties", "plenary")
+    lot = lot_options(options, tie_rule=True)
     quotas = tuple(options.pop("quotas", None) or ())
     ron = ron_name(contest, options.pop("ron", None))
     if options:
         raise BallotError(f"unknown option(s) for wigm: {', '.join(sorted(options))}")
     piles = Piles(contest, read_papers(contest, ballots), arithmetic)
-    result = _WigmCount(contest, piles, arithmetic, Lots(contest.candidates, seed, lot, ties), quotas).run()
+    result = _WigmCount(contest, piles, arithmetic, Lots(contest.candidates, **lot), quotas).run()
     return report_reopened(result, ron)
 
 
