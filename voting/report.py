@@ -20,7 +20,7 @@ def render_text(result: Result) -> str:
     lines.append("=" * len(title))
     lines.append(f"Method: {result.method}")
     for key, value in sorted(result.rules.items()):
-        lines.append(f"  {key}: {'(none given)' if value is None else value}")
+        lines.append(f"  {key}: {_setting(value)}")
     lines.append(f"Seats: {result.seats}")
     lines.append(f"Ballots: {format_value(result.total_ballots, None)}")
     if result.invalid_ballots:
@@ -65,3 +65,14 @@ def render_text(result: Result) -> str:
     lines.append(f"Elected: {', '.join(result.elected) if result.elected else '(none)'}")
     lines.append(f"Produced by plenary {result.software_version}")
     return "\n".join(lines) + "\n"
+
+
+def _setting(value: object) -> str:
+    """A rule setting in words: nested settings as ``name: value`` pairs, not Python reprs."""
+    if value is None:
+        return "(none given)"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_setting(item)}" for key, item in value.items()) or "(none)"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(_setting(item) for item in value) or "(none)"
+    return str(value)
