@@ -137,3 +137,35 @@ def test_published_result_with_rounds_charts_and_receipt_lookup(browser, live_se
     page.get_by_label("Receipt code").fill(first.lower().replace("-", " "))
     page.get_by_role("button", name="Find it").click()
     expect(page.get_by_role("heading", level=2)).to_have_text(f"Ballot {first}")
+
+
+def test_choosing_between_slates(browser, live_server):
+    page = as_member(browser, live_server, "William Ford")
+    open_ballot(page, "Editorial board: choose a slate")
+    page.get_by_label("New Voices").check()
+    page.get_by_role("button", name="Cast my vote").click()
+    receipt(page)
+    expect(page.locator(".cast-ranking li")).to_have_text(["New Voices"])
+
+
+def test_hand_count_entered_by_the_cac_confirmed_by_two_tellers(browser, live_server):
+    title = "Solidarity with the cleaners' strike (show of hands)"
+    cac = as_member(browser, live_server, "Grace Adeyemi")
+    open_ballot(cac, title)
+    cac.get_by_label("For (a number, or “many” when not counted)").fill("many")
+    cac.get_by_label("Against").fill("4")
+    cac.get_by_label("Abstentions").fill("2")
+    cac.get_by_label("Members present").fill("45")
+    cac.get_by_label("The chair declared").select_option("carried")
+    cac.get_by_role("button", name="Enter the figures").click()
+    expect(cac.get_by_text("Confirmation: needs 2 more tellers to confirm these figures.")).to_be_visible()
+    for teller in ("Hannah Cohen", "Isaac Boateng"):
+        page = as_member(browser, live_server, teller)
+        open_ballot(page, title)
+        page.get_by_role("button", name="Confirm these figures (teller)").click()
+        expect(page.get_by_role("status")).to_have_text("Your confirmation is recorded.")
+    cac.reload()
+    cac.get_by_role("button", name="Publish the result").click()
+    cac.get_by_role("link", name="See the result").click()
+    expect(cac.locator("#hand-figures")).to_contain_text("many for, 4 against, 2 abstentions; 45 present")
+    expect(cac.locator("#hand-figures")).to_contain_text("confirmed by Hannah Cohen and Isaac Boateng")

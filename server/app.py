@@ -27,6 +27,7 @@ from server.views import ballots as ballot_pages
 from server.views import motions as motion_pages
 from server.views import notifications as notification_pages
 from server.views import threads as thread_pages
+from server.views.groupings import GROUPING_API_ROUTES, GROUPING_PAGE_ROUTES
 from server.views.render import STATIC_DIR
 
 API_ROUTES = [
@@ -86,6 +87,7 @@ BALLOT_PAGE_ROUTES = [
     Route("/ballots/{ballot_id:int}/vote", ballot_pages.cast_vote, methods=["POST"]),
     Route("/ballots/{ballot_id:int}/open", ballot_pages.open_ballot, methods=["POST"]),
     Route("/ballots/{ballot_id:int}/close", ballot_pages.close_ballot, methods=["POST"]),
+    Route("/ballots/{ballot_id:int}/count", ballot_pages.count_again, methods=["POST"]),
     Route("/ballots/{ballot_id:int}/proxy", ballot_pages.appoint_proxy, methods=["POST"]),
     Route("/ballots/{ballot_id:int}/hand-count", ballot_pages.enter_hand_count, methods=["POST"]),
     Route("/ballots/{ballot_id:int}/confirm", ballot_pages.confirm_hand_count, methods=["POST"]),
@@ -150,6 +152,10 @@ PAGE_ROUTES = [
     *BALLOT_PAGE_ROUTES,
     Mount("/static", app=StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
 ]
+
+# issue 7 (groupings, docs/groupings.md): its API joins the documented API list, its pages the pages
+API_ROUTES += GROUPING_API_ROUTES
+PAGE_ROUTES += GROUPING_PAGE_ROUTES
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "verify",
     "check",
     "audit",
+    "digest",
 )
 
 

@@ -19,6 +19,7 @@ from server.auth.passwords import hash_password
 from server.db.engine import make_engine, make_sessionmaker
 from server.db.models import Base, Body, Holding, Member, MemberIdentity, Membership, Position
 from server.demo_ballots import load_demo_ballots
+from server.demo_groupings import load_demo_groupings
 from server.demo_motions import load_demo_motions
 from server.settings import Settings
 
@@ -85,6 +86,7 @@ async def load_demo(settings: Settings, *, if_missing: bool = False) -> DemoSumm
             await db.flush()
             await load_demo_motions(db)
             await load_demo_ballots(db)
+            await load_demo_groupings(db)
             await db.commit()
             return summary
     finally:

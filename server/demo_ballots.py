@@ -46,7 +46,16 @@ def _open_specs(electorate: kinds.Electorate, timetable: kinds.Timetable) -> lis
         kinds.slate("Conference Arrangements Committee slate",
                     kinds.SlateList("Arrangements 2027", ("Grace Adeyemi", "Liam Walsh", "Owen Jones")),
                     electorate, timetable, strike_share="1/2", seed="demo-slate"),
+        kinds.slates("Editorial board: choose a slate",
+                     (kinds.SlateList("Red Pages", ("Katie O'Brien", "Rory MacLeod")),
+                      kinds.SlateList("New Voices", ("Sophie Turner", "Victor Mensah"))),
+                     electorate, timetable, method="plurality", seed="demo-slates"),
     ]
+
+
+def _hand_count_spec(electorate: kinds.Electorate, timetable: kinds.Timetable) -> kinds.BallotSpec:
+    return kinds.motion("Solidarity with the cleaners' strike (show of hands)", electorate, timetable,
+                        rule="simple", base="cast", seed="demo-hands")
 
 
 def _published_specs(electorate: kinds.Electorate, timetable: kinds.Timetable) -> list[kinds.BallotSpec]:
@@ -80,6 +89,9 @@ async def load_demo_ballots(db: AsyncSession) -> None:
     past = kinds.Timetable("2026-10-01T09:00:00Z", "2026-10-08T17:00:00Z")
     for spec in _open_specs(electorate, current):
         await _store(db, nmm, spec, weights, "open", now - timedelta(hours=1), now + OPEN_FOR)
+    hands = _hand_count_spec(electorate, current)
+    ballot = await _store(db, nmm, hands, weights, "draft", now - timedelta(hours=1), now + OPEN_FOR)
+    ballot.by_hand, ballot.fingerprint = True, None
     draw = random.Random(SEED)
     for spec in _published_specs(electorate, past):
         ballot = await _store(db, nmm, spec, weights, "open", datetime(2026, 10, 1, 9, tzinfo=timezone.utc),

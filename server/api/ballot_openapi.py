@@ -53,10 +53,10 @@ BALLOT_PATHS: dict[str, Any] = {
         "summary": "A ballot: its spec, state, turnout and the caller's status", "parameters": [BALLOT_ID],
         "responses": {"200": _json(_ref("Ballot"), "The ballot"), **ERRORS}}},
     "/api/v1/ballots/{ballot_id}/actions/{action}": {"post": {
-        "summary": "open, close (CAC: count and publish), proxy {proxy: email}, hand-count {for|null, against, "
+        "summary": "open, close (CAC: count and publish), count (again, after a count that failed), proxy {proxy: email}, hand-count {for|null, against, "
                    "abstain, present, declared}, confirm (a teller), publish (a confirmed hand count)",
         "parameters": [BALLOT_ID, {"name": "action", "in": "path", "required": True, "schema": {
-            "type": "string", "enum": ["open", "close", "proxy", "hand-count", "confirm", "publish"]}}, CSRF],
+            "type": "string", "enum": ["open", "close", "count", "proxy", "hand-count", "confirm", "publish"]}}, CSRF],
         "requestBody": _body({"proxy": STR, "for": {"type": ["integer", "null"]}, "against": INT, "abstain": INT,
                               "present": INT, "declared": {"type": "string", "enum": ["carried", "fell"]}}),
         "responses": {"200": _json(_ref("Ballot"), "The ballot after the action"), **ERRORS}}},

@@ -100,7 +100,7 @@ async def get_ballot(request: Request) -> Response:
                                     "proxy_for": [m for m, _ in mine.proxy_for]}})
 
 
-async def _hand_count(data: dict) -> HandCount:
+def _hand_count(data: dict) -> HandCount:
     try:
         return HandCount(data.get("for"), int(data.get("against", 0)), int(data.get("abstain", 0)),
                          data.get("present"), data.get("declared"))
@@ -120,10 +120,12 @@ async def ballot_action(request: Request) -> Response:
             await ballot_actions.open_ballot(db, member, ballot_id)
         elif action == "close":
             note = await ballot_actions.close_ballot(db, member, ballot_id)
+        elif action == "count":
+            note = await ballot_actions.count_again(db, member, ballot_id)
         elif action == "proxy":
             await ballot_actions.appoint_proxy(db, member, ballot_id, str(data.get("proxy", "")))
         elif action == "hand-count":
-            check = await ballot_actions.enter_hand_count(db, member, ballot_id, await _hand_count(data))
+            check = await ballot_actions.enter_hand_count(db, member, ballot_id, _hand_count(data))
             note = "; ".join(check.flags) or check.words
         elif action == "confirm":
             await ballot_actions.confirm_hand_count(db, member, ballot_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.api.ballot_openapi import BALLOT_PATHS, BALLOT_SCHEMAS
+from server.api.grouping_openapi import GROUPING_PATHS, GROUPING_SCHEMAS
 from server.api.motion_openapi import MOTION_PATHS, MOTION_SCHEMAS
 
 VERSION = "1.0.0"
@@ -229,9 +230,9 @@ def document() -> dict[str, Any]:
                                 "Unsafe methods need the X-CSRF-Token header."},
         "servers": [{"url": "/"}],
         "components": {
-            "schemas": {**SCHEMAS, **MOTION_SCHEMAS, **BALLOT_SCHEMAS},
+            "schemas": {**SCHEMAS, **MOTION_SCHEMAS, **BALLOT_SCHEMAS, **GROUPING_SCHEMAS},
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "plenary_session"}},
         },
         "security": [{"session": []}],
-        "paths": {**PATHS, **MOTION_PATHS, **BALLOT_PATHS},
+        "paths": {**PATHS, **MOTION_PATHS, **BALLOT_PATHS, **GROUPING_PATHS},
     }

@@ -609,3 +609,7 @@ class AuditEntryRow(Base):
     payload: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# issue 7 groupings live in their own module; imported here so Base.metadata holds them
+from server.db import models_groupings  # noqa: E402,F401

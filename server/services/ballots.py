@@ -484,6 +484,16 @@ async def _close_and_count(db: AsyncSession, actor: Member | None, ballot: Ballo
     return await count_and_publish(db, actor, ballot_id)
 
 
+async def count_again(db: AsyncSession, actor: Member, ballot_id: int) -> str:
+    """Run the count of a closed ballot again (after a count that could not complete)."""
+    ballot = await ballot_for(db, actor, ballot_id)
+    if not can_run(actor, ballot.body):
+        raise Forbidden("Only the body's officers and CAC members run its count.")
+    if ballot.state != "closed" or ballot.by_hand:
+        raise Conflict("Only a closed ballot waiting for its count can be counted.")
+    return await count_and_publish(db, actor, ballot.id)
+
+
 def report_text(outcome) -> str:
     if isinstance(outcome, Result):
         return render_text(outcome)

@@ -122,8 +122,21 @@ async def open_ballots(db: AsyncSession, member: Member, now: datetime) -> list[
             for ballot in await open_ballots_for(db, member.id)]
 
 
+async def unread_notices(db: AsyncSession, member: Member, now: datetime) -> list[OpenItem]:
+    """Issue 7: circulated documents, bulletin issues and petitions the member has not yet seen."""
+    from server.db.models_groupings import Notice
+
+    count = (await db.execute(select(func.count(Notice.id)).where(
+        Notice.member_id == member.id, Notice.read_at.is_(None)))).scalar_one()
+    if not count:
+        return []
+    return [OpenItem("notices", f"{count} new document{'s' if count != 1 else ''}, bulletin issues or petitions",
+                     "/account/notices")]
+
+
 PROVIDERS: list[Provider] = [
     open_ballots, open_meetings, co_author_invitations, motions_needing_support, unread_notifications,
+    unread_notices,
 ]
 
 

@@ -191,6 +191,13 @@ async def close_ballot(request: Request) -> Response:
     return await _act(request, act)
 
 
+async def count_again(request: Request) -> Response:
+    async def act(db, member, ballot_id, _form):
+        await ballot_actions.count_again(db, member, ballot_id)
+        return "closed"
+    return await _act(request, act)
+
+
 async def appoint_proxy(request: Request) -> Response:
     async def act(db, member, ballot_id, form):
         await ballot_actions.appoint_proxy(db, member, ballot_id, field(form, "proxy"))
@@ -291,7 +298,8 @@ async def turnout_fragment(request: Request) -> Response:
 
 async def turnout_stream(request: Request) -> Response:
     """Server-sent events: a ``turnout`` event (the fragment's HTML) whenever the count changes, until the
-    ballot closes, the browser goes away, or the stream's lifetime ends (the browser then reconnects)."""
+    ballot closes or the stream's lifetime ends (the browser then reconnects). Starlette ends the stream
+    when the browser goes away."""
     current = require_viewer(request)
     ballot_id = request.path_params["ballot_id"]
     async with database(request) as db:
@@ -311,8 +319,8 @@ async def turnout_stream(request: Request) -> Response:
                 html = fragment.render({"ballot": ballot, "turnout": turnout, "poll": False, "sse_available": False})
                 data = "\n".join(f"data: {line}" for line in html.strip().split("\n"))
                 yield f"event: turnout\n{data}\n\n"
-            if once or turnout.state != "open" or await request.is_disconnected():
-                return
+            if once or turnout.state != "open":
+                return  # a browser that went away ends the stream at the next send
             await asyncio.sleep(STREAM_INTERVAL_S)
 
     return StreamingResponse(events(), media_type="text/event-stream",

@@ -14,7 +14,7 @@ from sqlalchemy import inspect, select, text, update
 
 from ballots.audit_chain import verify_chain
 from ballots.published_record import read_record_json, verify_record
-from ballots.secrecy import linking_columns, position_matches
+from ballots.secrecy import linking_columns
 from server.app import create_app
 from server.db.models import AuditEntryRow, BallotBoxEntry, BallotVoted
 from server.services import audit
@@ -50,8 +50,12 @@ async def test_200_simultaneous_attempts_by_one_voter_record_one_vote(app, setti
 
 async def test_secrecy_from_the_database_alone(app, settings, as_member, setup, receipt_of):
     """Reading every table as a database administrator: the box has no voter or time column, its keys
-    are random, nothing in the audit log ties a vote to a member, and storage order pairs voters
-    with their own ballots no more often than chance."""
+    are random, nothing in the audit log ties a vote to a member, and both tables are stored in key
+    order (members by id, ballots by random id), never in the order of voting.
+
+    Pairing the two tables by storage position then matches voters to their own ballots only as
+    often as a random permutation does; with a handful of voters that can happen by chance
+    (1 in 120 for five), so the test asserts the cause, key order, not a count of matches."""
     voters = [await as_member(w) for w in ("wanda", "nora", "admin", "sam", "olive")]  # not in id order
     ballot = await setup(voters[4], kind="motion", title="Secret")
     truth = {}
@@ -77,12 +81,11 @@ async def test_secrecy_from_the_database_alone(app, settings, as_member, setup, 
     assert all(receipt is None for _member, receipt in marks)  # the roll mark holds no receipt
     assert all(json.loads(e.payload) == {"ballot": str(ballot)} and e.actor is None for e in log)
     voted_order = [names[m].lower() for m, _ in marks]
-    ballot_order = [r.receipt for r in box]
+    assert sorted(r.receipt for r in box) == sorted(truth.values())  # every acknowledged ballot is stored
     # in storage both tables are in key order (members by id, ballots by random id), not the order of voting
     assert [m for m, _ in marks] == sorted(m for m, _ in marks)
     assert [r.id for r in box] == sorted(r.id for r in box)
     assert voted_order != [v.name for v in voters]
-    assert position_matches(voted_order, ballot_order, truth) <= 3
 
 
 async def column_names(connection, table: str) -> list[str]:

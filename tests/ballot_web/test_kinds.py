@@ -44,14 +44,16 @@ async def test_motion_by_form_with_result_in_words_and_figures(as_member, setup)
         assert response.status_code == 200 and "Your vote is recorded" in response.text
     again = await nora.post(f"/ballots/{ballot}/vote", choice="no")
     assert again.status_code == 409 and "already voted" in again.text
+    assert (await sam.api("POST", f"/api/v1/ballots/{ballot}/actions/close", {})).status_code == 403
     await _close(olive, ballot)
+    assert (await olive.api("POST", f"/api/v1/ballots/{ballot}/actions/count", {})).status_code == 409
     page = await sam.get(f"/ballots/{ballot}/result")
     assert "Carried: 2 for, 1 against, 1 abstention; 66.7% of votes cast excluding abstentions" in page.text
     assert "turnout 4 of 5 members, 80.0%" in page.text and "<svg" in page.text
     await _verified(sam, ballot)
 
 
-async def test_refusals_say_what_to_fix(as_member, setup):
+async def test_refusals_say_what_to_fix(as_member, setup, roles):
     olive, nora = await as_member("olive"), await as_member("nora")
     ranked = await setup(olive, kind="office", title="Secretary", candidates=["Ann", "Bea", "Cal"], method="irv")
     twice = await nora.post(f"/ballots/{ranked}/vote", {"rank:Ann": "1", "rank:Bea": "1", "rank:Cal": ""})
@@ -64,6 +66,15 @@ async def test_refusals_say_what_to_fix(as_member, setup):
                         method="block")
     many = await nora.post(f"/ballots/{block}/vote", [("mark", "Ann"), ("mark", "Bea"), ("mark", "Cal")])
     assert many.status_code == 400 and "You marked 3 candidates; this ballot allows at most 2." in many.text
+    denied = await nora.api("POST", f"/api/v1/bodies/{roles.bodies['nmm']}/ballots", {"kind": "motion", "title": "Mine",
+                                                                  "opens": "2026-01-01T00:00:00Z",
+                                                                  "closes": "2030-01-01T00:00:00Z"})
+    assert denied.status_code == 403 and "officers and CAC members" in denied.json()["error"]["message"]
+    unmeetable = await olive.api("POST", f"/api/v1/bodies/{roles.bodies['nmm']}/ballots", {
+        "kind": "seats", "title": "Committee", "candidates": ["Ann", "Bob", "Cal"], "seats": 2,
+        "quotas": [{"label": "women", "minimum": 2, "members": ["Ann"]}], "opens": "2026-01-01T00:00:00Z",
+        "closes": "2030-01-01T00:00:00Z"})
+    assert unmeetable.status_code == 400 and unmeetable.json()["error"]["message"].startswith("The ballot was not set up")
     closed = await setup(olive, kind="motion", title="Not yet", open=False)
     early = await nora.api("POST", f"/api/v1/ballots/{closed}/votes", {"choice": "yes"})
     assert early.status_code == 409 and "not opened" in early.json()["error"]["message"]

@@ -1,0 +1,204 @@
+"""A grouping's documents: markdown in versions (sanitised when shown, diffed between
+versions), and a faction's or platform's weekly circulation of one document to all members
+and one article, enforced by ``server/groupings/allowance.py`` with its exact message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from server.db.models import Body, Member, Membership
+from server.db.models_groupings import (
+    CIRCULATION_KINDS,
+    Circulation,
+    DocumentAttachment,
+    GroupingDocument,
+    GroupingDocumentVersion,
+)
+from server.groupings.attachments import AttachmentRefused, check_attachment
+from server.groupings.allowance import UsageRow, Use, check_allowance, usage_table
+from server.services.errors import Conflict, Forbidden, Invalid, NotFound
+from server.services.notices import add_notices
+from server.services.groupings import describe, proposal_for_body, rules_for, week_rule
+
+GROUPING_BODY_KINDS = ("faction", "platform", "caucus", "fraction")
+#: DOMAIN gives factions (and platforms, their open-ended form) the weekly circulation
+CIRCULATING_KINDS = ("faction", "platform")
+MAX_TITLE = 300
+MAX_TEXT = 200_000
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def _role(db: AsyncSession, member: Member, body_id: int) -> str | None:
+    found = await db.execute(select(Membership.role).where(Membership.member_id == member.id,
+                                                           Membership.body_id == body_id))
+    return found.scalars().first()
+
+
+async def grouping_body(db: AsyncSession, slug: str | None = None, body_id: int | None = None) -> Body:
+    query = select(Body).where(Body.slug == slug) if slug is not None else select(Body).where(Body.id == body_id)
+    body = (await db.execute(query)).scalars().first()
+    if body is None or body.kind not in GROUPING_BODY_KINDS:
+        raise NotFound("There is no such grouping.")
+    return body
+
+
+def _check_text(title: str, text: str) -> tuple[str, str]:
+    title, problems = title.strip(), {}
+    if not title:
+        problems["title"] = "A title is needed."
+    elif len(title) > MAX_TITLE:
+        problems["title"] = f"At most {MAX_TITLE} characters."
+    if not text.strip():
+        problems["text"] = "The document has no text."
+    elif len(text) > MAX_TEXT:
+        problems["text"] = f"At most {MAX_TEXT} characters."
+    if problems:
+        raise Invalid("The document was not saved: " + " ".join(problems.values()), problems)
+    return title, text
+
+
+async def documents_of(db: AsyncSession, body: Body) -> list[GroupingDocument]:
+    found = await db.execute(select(GroupingDocument).options(
+        selectinload(GroupingDocument.versions), selectinload(GroupingDocument.circulations))
+        .where(GroupingDocument.body_id == body.id).order_by(GroupingDocument.id.desc()))
+    return list(found.scalars().all())
+
+
+async def create_document(db: AsyncSession, actor: Member, body: Body, *, title: str, text: str) -> GroupingDocument:
+    """Any member of the grouping may write its documents (it governs itself)."""
+    if await _role(db, actor, body.id) is None:
+        raise Forbidden(f"Only members of {body.name} can write its documents.")
+    title, text = _check_text(title, text)
+    document = GroupingDocument(body_id=body.id, created_by_id=actor.id)
+    db.add(document)
+    await db.flush()
+    db.add(GroupingDocumentVersion(document_id=document.id, number=1, title=title, text=text, created_by_id=actor.id))
+    await db.commit()
+    return await document_by_id(db, actor, document.id)
+
+
+async def document_by_id(db: AsyncSession, viewer: Member, document_id: int) -> GroupingDocument:
+    """A document is read by its grouping's members, and by everyone once circulated."""
+    found = await db.execute(select(GroupingDocument).options(
+        selectinload(GroupingDocument.versions).selectinload(GroupingDocumentVersion.created_by),
+        selectinload(GroupingDocument.circulations), selectinload(GroupingDocument.body),
+        selectinload(GroupingDocument.attachments))
+        .where(GroupingDocument.id == document_id).execution_options(populate_existing=True))
+    document = found.scalars().first()
+    if document is None:
+        raise NotFound("There is no such document.")
+    if not document.circulations and not viewer.is_site_admin and await _role(db, viewer, document.body_id) is None:
+        raise NotFound("There is no such document.")
+    return document
+
+
+async def save_version(db: AsyncSession, actor: Member, document_id: int, *, title: str, text: str,
+                       base_number: int | None = None) -> GroupingDocument:
+    """A new version; the old ones stay. ``base_number`` guards against overwriting an edit."""
+    document = await document_by_id(db, actor, document_id)
+    if await _role(db, actor, document.body_id) is None:
+        raise Forbidden(f"Only members of {document.body.name} can edit its documents.")
+    latest = document.versions[-1]
+    if base_number is not None and base_number != latest.number:
+        raise Conflict(f"Version {latest.number} was saved since you started editing; reload and edit it again.")
+    title, text = _check_text(title, text)
+    db.add(GroupingDocumentVersion(document_id=document.id, number=latest.number + 1, title=title, text=text,
+                                   created_by_id=actor.id))
+    await db.commit()
+    return await document_by_id(db, actor, document.id)
+
+
+async def _uses(db: AsyncSession) -> tuple[list[Use], list[Body]]:
+    circulations = (await db.execute(select(Circulation))).scalars().all()
+    uses = [Use(str(c.body_id), c.kind, c.at) for c in circulations]
+    bodies = (await db.execute(select(Body).where(Body.kind.in_(CIRCULATING_KINDS)).order_by(Body.name))).scalars().all()
+    return uses, list(bodies)
+
+
+async def circulate(db: AsyncSession, actor: Member, document_id: int, kind: str,
+                    now: datetime | None = None) -> Circulation:
+    """Circulate the latest version to all members (``document``) or publish it as the
+    week's article (``article``): the grouping's officers decide, once a week each."""
+    now = now or _now()
+    if kind not in CIRCULATION_KINDS:
+        raise Invalid("Circulate it as the week's document or publish it as the week's article.")
+    document = await document_by_id(db, actor, document_id)
+    body = document.body
+    if body.kind not in CIRCULATING_KINDS:
+        raise Forbidden("Only factions and platforms circulate documents to all members.")
+    if await _role(db, actor, body.id) != "officer":
+        raise Forbidden(f"Only officers of {body.name} circulate its documents.")
+    proposal = await proposal_for_body(db, body.id)
+    if proposal is not None:
+        view = await describe(db, proposal, now)
+        if view.dissolved:
+            raise Conflict(f"{body.name} has dissolved: {view.life.words}")
+    rules = await rules_for(db, body.parent_id) if body.parent_id else None
+    rule = week_rule(rules) if rules else week_rule(await rules_for(db, body.id))
+    uses, _ = await _uses(db)
+    decision = check_allowance(uses, str(body.id), kind, now, rule)
+    if not decision.allowed:
+        raise Conflict(decision.message)
+    circulation = Circulation(body_id=body.id, document_id=document.id, version_id=document.versions[-1].id,
+                              kind=kind, by_id=actor.id, at=now)
+    db.add(circulation)
+    everyone = (await db.execute(select(Member.id))).scalars().all()
+    words = "circulated" if kind == "document" else "published an article"
+    add_notices(db, everyone, "document", f"{body.name} {words}: {document.versions[-1].title}",
+                f"/documents/{document.id}")
+    await db.commit()
+    return circulation
+
+
+async def allowance_usage(db: AsyncSession, now: datetime | None = None) -> list[tuple[Body, UsageRow]]:
+    """Every faction's and platform's use of its allowances this week (shown to all)."""
+    now = now or _now()
+    uses, bodies = await _uses(db)
+    if not bodies:
+        return []
+    parent = bodies[0].parent_id
+    rule = week_rule(await rules_for(db, parent)) if parent else week_rule(await rules_for(db, bodies[0].id))
+    rows = usage_table(uses, [str(b.id) for b in bodies], now, rule)
+    return list(zip(bodies, rows))
+
+
+async def circulated(db: AsyncSession) -> list[Circulation]:
+    """Everything circulated or published, newest first: every member reads these."""
+    found = await db.execute(select(Circulation).options(selectinload(Circulation.body),
+                                                         selectinload(Circulation.version))
+                             .order_by(Circulation.at.desc(), Circulation.id.desc()))
+    return list(found.scalars().all())
+
+
+async def attach(db: AsyncSession, actor: Member, document_id: int, filename: str, data: bytes) -> DocumentAttachment:
+    """Attach a PDF, PNG or JPEG (``server/groupings/attachments.py`` decides) to a document."""
+    document = await document_by_id(db, actor, document_id)
+    if await _role(db, actor, document.body_id) is None:
+        raise Forbidden(f"Only members of {document.body.name} can attach files to its documents.")
+    try:
+        accepted = check_attachment(filename, data)
+    except AttachmentRefused as refused:
+        raise Invalid(str(refused), {"file": str(refused)}) from None
+    attachment = DocumentAttachment(document_id=document.id, filename=accepted.filename,
+                                    content_type=accepted.content_type, size=accepted.size, data=data,
+                                    uploaded_by_id=actor.id)
+    db.add(attachment)
+    await db.commit()
+    return attachment
+
+
+async def attachment_by_id(db: AsyncSession, viewer: Member, attachment_id: int) -> DocumentAttachment:
+    """An attachment is read by whoever may read its document."""
+    attachment = await db.get(DocumentAttachment, attachment_id)
+    if attachment is None:
+        raise NotFound("There is no such attachment.")
+    await document_by_id(db, viewer, attachment.document_id)
+    return attachment

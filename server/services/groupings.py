@@ -1,0 +1,269 @@
+"""Factions, platforms, caucuses and fractions (issue 7; docs/groupings.md).
+
+A faction or platform is proposed with its declared purpose and formed once the parent
+body's minimum of members have signed (``server/groupings/formation.py`` words the count);
+a faction names the meeting that decides its question and dissolves once that meeting has
+voted. A caucus or fraction is requested, and the decision on it is recorded with its
+reason; both are visible to every member. A formed or approved grouping becomes a body of
+its kind with its signatories (or requester) as members, the proposer its first officer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from server.db.models import Body, Meeting, Member, Membership, Motion
+from server.db.models_groupings import GROUPING_KINDS, GroupingProposal, GroupingRules, GroupingSignature
+from server.groupings.allowance import WeekRule
+from server.groupings.formation import FormationStatus, Lifespan, formation_status, lifespan
+from server.services.bodies import slugify
+from server.services.errors import Conflict, Forbidden, Invalid, NotFound
+
+SIGNED_KINDS = ("faction", "platform")
+#: a motion in one of these states has been dealt with by its meeting
+FINAL_MOTION_STATES = frozenset({"carried", "fell", "remitted", "withdrawn", "ruled_out_of_order", "composited"})
+REQUESTED_KINDS = ("caucus", "fraction")
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    """A proposal with what its page says: the count against the minimum and its lifespan."""
+
+    proposal: GroupingProposal
+    status: FormationStatus | None
+    life: Lifespan | None
+
+    @property
+    def dissolved(self) -> bool:
+        return bool(self.life and self.life.dissolved)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def rules_for(db: AsyncSession, body_id: int) -> GroupingRules:
+    """The body's grouping rules, or the defaults (ten signatures, London weeks from Monday)."""
+    rules = await db.get(GroupingRules, body_id)
+    return rules or GroupingRules(body_id=body_id, minimum_signatures=10, time_zone="Europe/London",
+                                  first_weekday="monday", recall_supporters=2, recall_notice_days=7)
+
+
+def week_rule(rules: GroupingRules) -> WeekRule:
+    return WeekRule.named(rules.time_zone, rules.first_weekday)
+
+
+async def set_rules(db: AsyncSession, actor: Member, body_id: int, *, minimum_signatures: int,
+                    time_zone: str = "Europe/London", first_weekday: str = "monday",
+                    recall_supporters: int = 2, recall_notice_days: int = 7) -> GroupingRules:
+    """Site admins set a body's minimum and week (the constitution's numbers)."""
+    if not actor.is_site_admin:
+        raise Forbidden("Only site admins can change a body's rules for groupings.")
+    if await db.get(Body, body_id) is None:
+        raise NotFound("There is no such body.")
+    if minimum_signatures < 1:
+        raise Invalid("The minimum number of signatures must be at least 1.", {"minimum_signatures": "At least 1."})
+    try:
+        WeekRule.named(time_zone, first_weekday)
+    except ValueError as problem:
+        raise Invalid(f"{problem}.", {"time_zone": str(problem)}) from None
+    rules = await db.get(GroupingRules, body_id)
+    if rules is None:
+        rules = GroupingRules(body_id=body_id)
+        db.add(rules)
+    if recall_supporters < 1 or recall_notice_days < 0:
+        raise Invalid("A recall needs at least 1 supporter and 0 or more days of notice.")
+    rules.minimum_signatures, rules.time_zone, rules.first_weekday = minimum_signatures, time_zone, first_weekday.lower()
+    rules.recall_supporters, rules.recall_notice_days = recall_supporters, recall_notice_days
+    await db.commit()
+    return rules
+
+
+async def _organisation(db: AsyncSession) -> Body:
+    """The body groupings belong to by default: the national members' meeting."""
+    found = (await db.execute(select(Body).where(Body.kind == "national_members_meeting").order_by(Body.id))).scalars().first()
+    if found is None:
+        raise NotFound("There is no national members' meeting to form groupings in.")
+    return found
+
+
+async def _member_of(db: AsyncSession, member_id: int, body: Body) -> bool:
+    if body.kind == "national_members_meeting":
+        return True  # DOMAIN: every member belongs to the NMM
+    found = await db.execute(select(Membership.id).where(Membership.member_id == member_id,
+                                                         Membership.body_id == body.id))
+    return found.first() is not None
+
+
+async def meeting_has_voted(db: AsyncSession, meeting: Meeting, today: date) -> bool:
+    """The deciding meeting has voted once its day is over, or once every motion put to it
+    has been decided (carried, fell, remitted, withdrawn, ruled out or composited)."""
+    if today > meeting.held_on:
+        return True
+    states = (await db.execute(select(Motion.state).where(Motion.meeting_id == meeting.id,
+                                                          Motion.state != "draft"))).scalars().all()
+    return bool(states) and all(state in FINAL_MOTION_STATES for state in states)
+
+
+async def describe(db: AsyncSession, proposal: GroupingProposal, now: datetime | None = None) -> ProposalView:
+    now = now or _now()
+    if proposal.kind not in SIGNED_KINDS:
+        return ProposalView(proposal, None, None)
+    status = formation_status([str(s.member_id) for s in proposal.signatures], proposal.minimum)
+    if proposal.kind == "platform":
+        return ProposalView(proposal, status, lifespan("platform"))
+    meeting = proposal.meeting
+    rules = await rules_for(db, proposal.parent_id)
+    today = week_rule(rules).local_date(now)
+    voted = await meeting_has_voted(db, meeting, today)
+    words = f"{meeting.title} ({meeting.body.name})" if meeting.body else meeting.title
+    return ProposalView(proposal, status, lifespan("faction", words, meeting.held_on, voted))
+
+
+def _loaded():
+    return (selectinload(GroupingProposal.signatures).selectinload(GroupingSignature.member),
+            selectinload(GroupingProposal.meeting).selectinload(Meeting.body),
+            selectinload(GroupingProposal.parent), selectinload(GroupingProposal.body),
+            selectinload(GroupingProposal.proposed_by), selectinload(GroupingProposal.decided_by))
+
+
+async def all_proposals(db: AsyncSession) -> list[GroupingProposal]:
+    """Every proposal and request, newest first: visible to every member."""
+    found = await db.execute(select(GroupingProposal).options(*_loaded()).order_by(GroupingProposal.id.desc()))
+    return list(found.scalars().all())
+
+
+async def proposal_by_id(db: AsyncSession, proposal_id: int) -> GroupingProposal:
+    found = await db.execute(select(GroupingProposal).options(*_loaded()).where(GroupingProposal.id == proposal_id)
+                             .execution_options(populate_existing=True))
+    proposal = found.scalars().first()
+    if proposal is None:
+        raise NotFound("There is no such grouping.")
+    return proposal
+
+
+async def propose(db: AsyncSession, actor: Member, *, kind: str, name: str, purpose: str,
+                  meeting_id: int | None = None) -> GroupingProposal:
+    """Propose a faction or platform (the proposer signs first), or request a caucus or fraction."""
+    name, purpose = name.strip(), purpose.strip()
+    problems: dict[str, str] = {}
+    if kind not in GROUPING_KINDS:
+        problems["kind"] = "Choose a faction, a platform, a caucus or a fraction."
+    if not name:
+        problems["name"] = "A name is needed."
+    if not purpose:
+        problems["purpose"] = ("A faction or platform declares its purpose: the motion or programme it stands for."
+                               if kind in SIGNED_KINDS else "Say who the caucus or fraction is for and why.")
+    meeting = None
+    if kind == "faction":
+        meeting = await db.get(Meeting, meeting_id) if meeting_id else None
+        if meeting is None:
+            problems["meeting_id"] = "A faction names the meeting that decides its question."
+    if problems:
+        raise Invalid("The grouping was not proposed: " + " ".join(problems.values()), problems)
+    parent = await _organisation(db)
+    rules = await rules_for(db, parent.id)
+    proposal = GroupingProposal(kind=kind, name=name, purpose=purpose, parent_id=parent.id,
+                                meeting_id=meeting.id if meeting else None, minimum=rules.minimum_signatures,
+                                state="collecting" if kind in SIGNED_KINDS else "requested",
+                                proposed_by_id=actor.id)
+    db.add(proposal)
+    await db.flush()
+    if kind in SIGNED_KINDS:
+        db.add(GroupingSignature(proposal_id=proposal.id, member_id=actor.id))
+    await db.commit()
+    proposal = await proposal_by_id(db, proposal.id)
+    if kind in SIGNED_KINDS:
+        await _form_if_enough(db, proposal)
+    return proposal
+
+
+async def sign(db: AsyncSession, actor: Member, proposal_id: int) -> ProposalView:
+    """Add the actor's signature; at the minimum the grouping is formed as a body."""
+    proposal = await proposal_by_id(db, proposal_id)
+    if proposal.kind not in SIGNED_KINDS:
+        raise Invalid("A caucus or fraction is requested and decided, not signed.")
+    view = await describe(db, proposal)
+    if view.dissolved:
+        raise Conflict(f"{proposal.name} has dissolved: {view.life.words}")
+    if not await _member_of(db, actor.id, proposal.parent):
+        raise Forbidden(f"Only members of {proposal.parent.name} can sign.")
+    if any(s.member_id == actor.id for s in proposal.signatures):
+        raise Conflict("You have already signed.")
+    db.add(GroupingSignature(proposal_id=proposal.id, member_id=actor.id))
+    await db.commit()
+    proposal = await proposal_by_id(db, proposal.id)
+    await _form_if_enough(db, proposal)
+    return await describe(db, await proposal_by_id(db, proposal.id))
+
+
+async def _form_if_enough(db: AsyncSession, proposal: GroupingProposal) -> None:
+    status = formation_status([str(s.member_id) for s in proposal.signatures], proposal.minimum)
+    if proposal.state != "collecting" or not status.formed:
+        return
+    body = await _new_body(db, proposal)
+    for signature in proposal.signatures:
+        role = "officer" if signature.member_id == proposal.proposed_by_id else "member"
+        db.add(Membership(member_id=signature.member_id, body_id=body.id, role=role))
+    proposal.state, proposal.body_id, proposal.formed_at = "formed", body.id, _now()
+    await db.commit()
+
+
+async def _new_body(db: AsyncSession, proposal: GroupingProposal) -> Body:
+    base = slugify(f"{proposal.kind}-{proposal.name}")[:70].strip("-") or proposal.kind
+    slug, n = base, 1
+    while (await db.execute(select(Body.id).where(Body.slug == slug))).first() is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    body = Body(slug=slug, name=proposal.name, kind=proposal.kind, description=proposal.purpose,
+                parent_id=proposal.parent_id)
+    db.add(body)
+    await db.flush()
+    return body
+
+
+def may_decide(member: Member, proposal: GroupingProposal) -> bool:
+    """Site admins and the parent body's officers decide caucus and fraction requests."""
+    if member.is_site_admin:
+        return True
+    return any(m.body_id == proposal.parent_id and m.role == "officer" for m in member.memberships)
+
+
+async def decide(db: AsyncSession, actor: Member, proposal_id: int, *, approve: bool, reason: str) -> GroupingProposal:
+    """Approve or refuse a caucus or fraction request, always with a reason all members see."""
+    proposal = await proposal_by_id(db, proposal_id)
+    if proposal.kind not in REQUESTED_KINDS:
+        raise Invalid("Factions and platforms are formed by signatures, not decided.")
+    if not may_decide(actor, proposal):
+        raise Forbidden(f"Only officers of {proposal.parent.name} and site admins decide requests.")
+    if proposal.state != "requested":
+        raise Conflict("This request has already been decided.")
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("A decision on a request needs a written reason, which every member can read.",
+                      {"reason": "Write the reason for the decision."})
+    proposal.decided_by_id, proposal.decided_at, proposal.decision_reason = actor.id, _now(), reason
+    proposal.state = "approved" if approve else "refused"
+    if approve:
+        body = await _new_body(db, proposal)
+        db.add(Membership(member_id=proposal.proposed_by_id, body_id=body.id, role="officer"))
+        proposal.body_id, proposal.formed_at = body.id, _now()
+    await db.commit()
+    return await proposal_by_id(db, proposal.id)
+
+
+async def meetings_to_name(db: AsyncSession, today: date) -> list[Meeting]:
+    """Meetings a faction may name: those not yet past."""
+    found = await db.execute(select(Meeting).options(selectinload(Meeting.body)).where(Meeting.held_on >= today)
+                             .order_by(Meeting.held_on, Meeting.id))
+    return list(found.scalars().all())
+
+
+async def proposal_for_body(db: AsyncSession, body_id: int) -> GroupingProposal | None:
+    found = await db.execute(select(GroupingProposal).options(*_loaded()).where(GroupingProposal.body_id == body_id))
+    return found.scalars().first()

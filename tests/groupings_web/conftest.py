@@ -1,0 +1,94 @@
+"""Fixtures for the groupings web tests: the server tests' fixtures (both databases, the real
+app behind httpx, the small organisation), plus ten more members and an NMM meeting.
+
+The server conftest is loaded by path, because under importlib mode test folders cannot
+import each other's conftest modules.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import httpx
+import pytest
+
+_spec = importlib.util.spec_from_file_location(
+    "plenary_server_test_fixtures_groupings", Path(__file__).resolve().parent.parent / "server" / "conftest.py")
+_server = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = _server  # dataclasses look their module up there
+_spec.loader.exec_module(_server)
+
+migrated = _server.migrated
+settings = _server.settings
+app = _server.app
+client = _server.client
+org = _server.org
+h = _server.h
+
+from server.auth.passwords import hash_password  # noqa: E402
+from server.db.models import Meeting, Member, Membership  # noqa: E402
+
+#: ten more members of the NMM, so a faction can reach its minimum of ten
+SIGNERS = tuple(f"signer{n}" for n in range(1, 11))
+
+
+@pytest.fixture
+async def people(app, org, settings):
+    """org plus signer1..signer10 (NMM members) and an NMM meeting next month; returns
+    {"meeting": id, **member ids}."""
+    password_hash = hash_password(settings, _server.PASSWORD)
+    now = datetime.now(timezone.utc)
+    async with app.state.sessions() as db:
+        ids = dict(org.members)
+        for who in SIGNERS:
+            member = Member(name=who.title(), email=f"{who}@example.org", email_key=f"{who}@example.org",
+                            password_hash=password_hash, is_site_admin=False, session_version=1)
+            db.add(member)
+            await db.flush()
+            db.add(Membership(member_id=member.id, body_id=org.bodies["nmm"], role="member"))
+            ids[who] = member.id
+        meeting = Meeting(body_id=org.bodies["nmm"], title="Conference 2027", held_on=(now + timedelta(days=30)).date(),
+                          motions_deadline=now + timedelta(days=7), amendments_deadline=now + timedelta(days=14))
+        db.add(meeting)
+        await db.commit()
+        ids["meeting"] = meeting.id
+    return ids
+
+
+class Browser:
+    """A signed-in browser: ``await b.post(url, field=value)`` sends the form with its CSRF token."""
+
+    def __init__(self, http: httpx.AsyncClient, token: str) -> None:
+        self.http, self.token = http, token
+
+    async def get(self, url: str, **kwargs):
+        return await self.http.get(url, **kwargs)
+
+    async def post(self, url: str, **data):
+        return await self.http.post(url, data={"csrf_token": self.token, **data})
+
+    async def api(self, method: str, url: str, json=None):
+        return await self.http.request(method, url, json=json, headers={"X-CSRF-Token": self.token})
+
+
+@pytest.fixture
+async def as_member(app, org, h):
+    """``await as_member("nora")``: a new browser signed in as that member."""
+    opened = []
+
+    async def sign_in(who: str) -> Browser:
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+        opened.append(http)
+        return Browser(http, await h.signed_in_token(http, f"{who}@example.org"))
+
+    yield sign_in
+    for http in opened:
+        await http.aclose()
+
+
+@pytest.fixture
+def today() -> date:
+    return datetime.now(timezone.utc).date()
