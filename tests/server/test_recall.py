@@ -64,7 +64,7 @@ async def test_body_page_shows_who_may_recall(client, other_client, org, h):
     await h.signed_in_token(client, "nora@example.org")
     page = (await client.get("/bodies/north")).text
     assert '<span class="holder">Olive</span>' in page and "recallable by North branch" in page
-    assert "you may start a recall" in page and "comes with a later change" in page
+    assert "you may start a recall" in page and "may start a recall from the holder" in page
     await h.signed_in_token(other_client, "admin@example.org")
     admin_page = (await other_client.get("/bodies/north")).text  # admins see it, but are not in the branch
     assert "recallable by North branch" in admin_page and "you may start a recall" not in admin_page
