@@ -38,13 +38,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         if only is not None and name != only:
             continue
-        try:
-            module = importlib.import_module(f"server.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"server.commands.{name}":
-                continue  # not built yet in this checkout
-            raise
-        module.register(subparsers)
+        importlib.import_module(f"server.commands.{name}").register(subparsers)
     return parser
 
 
