@@ -2,35 +2,19 @@
 httpx, the small organisation), with Olive on the NMM's CAC and Nora and Sam its tellers, and
 ``as_member`` / ``setup`` helpers that drive the JSON API and the pages as members do.
 
-The server conftest is loaded by path (importlib mode: test folders cannot import each other).
+The shared fixtures come from tests/server_fixtures.py, registered in tests/conftest.py.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import update
 
-_spec = importlib.util.spec_from_file_location(
-    "plenary_server_test_fixtures", Path(__file__).resolve().parent.parent / "server" / "conftest.py")
-_server = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = _server
-_spec.loader.exec_module(_server)
-
-migrated = _server.migrated
-settings = _server.settings
-app = _server.app
-client = _server.client
-org = _server.org
-h = _server.h
-
-from server.db.models import Membership  # noqa: E402
+from server.db.models import Membership
 
 RECEIPT = re.compile(r'id="receipt-code">([0-9A-Z-]{19})<')
 

@@ -1,35 +1,19 @@
 """Fixtures for the groupings web tests: the server tests' fixtures (both databases, the real
 app behind httpx, the small organisation), plus ten more members and an NMM meeting.
 
-The server conftest is loaded by path, because under importlib mode test folders cannot
-import each other's conftest modules.
+The shared fixtures come from tests/server_fixtures.py, registered in tests/conftest.py.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import httpx
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "plenary_server_test_fixtures_groupings", Path(__file__).resolve().parent.parent / "server" / "conftest.py")
-_server = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = _server  # dataclasses look their module up there
-_spec.loader.exec_module(_server)
-
-migrated = _server.migrated
-settings = _server.settings
-app = _server.app
-client = _server.client
-org = _server.org
-h = _server.h
-
-from server.auth.passwords import hash_password  # noqa: E402
-from server.db.models import Meeting, Member, Membership  # noqa: E402
+from server.auth.passwords import hash_password
+from server.db.models import Meeting, Member, Membership
+from server_fixtures import PASSWORD
 
 #: ten more members of the NMM, so a faction can reach its minimum of ten
 SIGNERS = tuple(f"signer{n}" for n in range(1, 11))
@@ -39,7 +23,7 @@ SIGNERS = tuple(f"signer{n}" for n in range(1, 11))
 async def people(app, org, settings):
     """org plus signer1..signer10 (NMM members) and an NMM meeting next month; returns
     {"meeting": id, **member ids}."""
-    password_hash = hash_password(settings, _server.PASSWORD)
+    password_hash = hash_password(settings, PASSWORD)
     now = datetime.now(timezone.utc)
     async with app.state.sessions() as db:
         ids = dict(org.members)

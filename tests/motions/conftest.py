@@ -1,35 +1,17 @@
 """Fixtures for the motion tests: the server tests' fixtures (both databases, the real
 app behind httpx, the small organisation), plus a meeting of its NMM with a CAC.
 
-The server conftest is loaded by path, because under importlib mode test folders cannot
-import each other's conftest modules.
+The shared fixtures come from tests/server_fixtures.py, registered in tests/conftest.py.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "plenary_server_test_fixtures", Path(__file__).resolve().parent.parent / "server" / "conftest.py")
-_server = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = _server  # dataclasses look their module up there
-_spec.loader.exec_module(_server)
-
-migrated = _server.migrated
-settings = _server.settings
-app = _server.app
-client = _server.client
-other_client = _server.other_client
-org = _server.org
-h = _server.h
-
-from server.db.models import Meeting, Membership  # noqa: E402
+from server.db.models import Meeting, Membership
 
 
 @dataclass

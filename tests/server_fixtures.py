@@ -1,5 +1,8 @@
-"""Fixtures for the server tests: a migrated database on each backend, the real app
+"""Fixtures for every database test: a migrated database on each backend, the real app
 behind httpx, and a small organisation to act in.
+
+Loaded once as a plugin by ``tests/conftest.py``, so each backend is migrated once a run
+and every test folder (server, motions, ballot_web, groupings_web) shares the same fixtures.
 
 Every database test runs twice: on SQLite (a temporary file) and on PostgreSQL
 (PLENARY_TEST_POSTGRES_URL, default postgresql+asyncpg://postgres@127.0.0.1:5432/test),
