@@ -13,6 +13,7 @@ from server.drafting.markdown import render_markdown
 from server.services import bulletin
 from server.services.errors import ActionRefused, Conflict, Invalid
 from server.views.context import database, require_viewer
+from server.views.form_values import optional_whole_number
 from server.views.render import render
 
 MESSAGES = {
@@ -25,14 +26,6 @@ MESSAGES = {
     "published": "Issue published to all members.",
 }
 
-
-def _optional_int(raw: object, field: str) -> int | None:
-    text = str(raw or "").strip()
-    if not text:
-        return None
-    if not text.isdigit():
-        raise Invalid(f"{field} must be a whole number.", {field: "A whole number."})
-    return int(text)
 
 
 async def issues_page(request: Request) -> Response:
@@ -73,7 +66,7 @@ async def _issue_context(request: Request, db, issue_id: int) -> dict:
         "replies": await bulletin.replies_to(db, [s.id for s in published]),
         "is_editor": await bulletin.is_editor(db, current.member, issue),
         "me": current.member, "my_groupings": my_groupings,
-        "reply_to": _optional_int(request.query_params.get("reply_to"), "reply_to"),
+        "reply_to": optional_whole_number(request.query_params.get("reply_to"), "reply_to"),
         "message": MESSAGES.get(request.query_params.get("done", ""), ""), "error": "", "form": {},
     }
 
@@ -121,9 +114,9 @@ async def submit(request: Request) -> Response:
 
     async def action(db, member, form):
         await bulletin.submit(db, member, issue_id, title=str(form.get("title", "")), text=str(form.get("text", "")),
-                              grouping_id=_optional_int(form.get("grouping_id"), "grouping_id"),
-                              names_body_id=_optional_int(form.get("names_body_id"), "names_body_id"),
-                              reply_to_id=_optional_int(form.get("reply_to_id"), "reply_to_id"))
+                              grouping_id=optional_whole_number(form.get("grouping_id"), "grouping_id"),
+                              names_body_id=optional_whole_number(form.get("names_body_id"), "names_body_id"),
+                              reply_to_id=optional_whole_number(form.get("reply_to_id"), "reply_to_id"))
     return await _act(request, issue_of, action, "submitted")
 
 

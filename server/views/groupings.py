@@ -23,6 +23,7 @@ from server.views import bulletin as bulletin_pages
 from server.views import petitions as petition_pages
 from server.views import recall as recall_pages
 from server.views.context import database, require_viewer
+from server.views.form_values import optional_whole_number
 from server.views.render import render
 
 MESSAGES = {
@@ -41,14 +42,6 @@ MESSAGES = {
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
-
-def _optional_int(raw: object, field: str) -> int | None:
-    text = str(raw or "").strip()
-    if not text:
-        return None
-    if not text.isdigit():
-        raise Invalid(f"{field} must be a whole number.", {field: "A whole number."})
-    return int(text)
 
 
 async def _list_context(request: Request, db) -> dict:
@@ -74,7 +67,7 @@ async def propose(request: Request) -> Response:
         try:
             proposal = await groupings.propose(
                 db, current.member, kind=str(form.get("kind", "")), name=str(form.get("name", "")),
-                purpose=str(form.get("purpose", "")), meeting_id=_optional_int(form.get("meeting_id"), "meeting_id"))
+                purpose=str(form.get("purpose", "")), meeting_id=optional_whole_number(form.get("meeting_id"), "meeting_id"))
         except ActionRefused as refused:
             if refused.status in (401, 403, 404):
                 raise
@@ -184,8 +177,8 @@ async def _document_context(request: Request, db, document_id: int) -> dict:
     versions = document.versions
     latest = versions[-1]
     numbers = {v.number: v for v in versions}
-    old = numbers.get(_optional_int(request.query_params.get("from"), "from") or max(1, latest.number - 1), versions[0])
-    new = numbers.get(_optional_int(request.query_params.get("to"), "to") or latest.number, latest)
+    old = numbers.get(optional_whole_number(request.query_params.get("from"), "from") or max(1, latest.number - 1), versions[0])
+    new = numbers.get(optional_whole_number(request.query_params.get("to"), "to") or latest.number, latest)
     role = next((m.role for m in current.member.memberships if m.body_id == document.body_id), None)
     return {
         "document": document, "latest": latest, "text_html": render_markdown(latest.text),
@@ -218,7 +211,7 @@ async def save_version(request: Request) -> Response:
         try:
             await documents.save_version(db, current.member, document_id, title=str(form.get("title", "")),
                                          text=str(form.get("text", "")),
-                                         base_number=_optional_int(form.get("base_number"), "base_number"))
+                                         base_number=optional_whole_number(form.get("base_number"), "base_number"))
         except ActionRefused as refused:
             return await _refusal_on_document(request, db, document_id, refused, dict(form))
     return RedirectResponse(f"/documents/{document_id}?done=saved", status_code=303)

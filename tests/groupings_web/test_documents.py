@@ -33,6 +33,8 @@ async def test_versions_diff_and_sanitised_markdown(as_member, people, org):
     assert saved.status_code == 303
     diff = await olive.get(f"{document}?from=1&to=2")
     assert "<del>" in diff.text and "<ins>" in diff.text and "12%" in diff.text
+    not_a_number = await olive.get(f"{document}?from=one&to=2")
+    assert not_a_number.status_code == 400 and "from must be a whole number." in not_a_number.text
     stale = await olive.post(f"{document}/versions", title="T", base_number="1", text="again")
     assert stale.status_code == 409 and "Version 2 was saved since" in stale.text
     api = await olive.api("GET", f"/api/v1{document}/diff?from=1&to=2")
