@@ -24,6 +24,9 @@ PLENARY = [sys.executable, "-m", "server.cli"]
 REPO_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 30
 
+# member_pages.py beside this file holds the sign-in helper the test modules import
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 
 def pytest_collection_modifyitems(items):
     for item in items:

@@ -9,18 +9,12 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from server.demo import DEMO_MEMBER_PASSWORD, email_for
+from member_pages import signed_in_page
+from server.demo import email_for
 
 
 def as_member(browser: Browser, live_server: str, name: str, javascript: bool = True, **options) -> Page:
-    context = browser.new_context(base_url=live_server, java_script_enabled=javascript, **options)
-    page = context.new_page()
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(email_for(name))
-    page.get_by_label("Password").fill(DEMO_MEMBER_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
-    return page
+    return signed_in_page(browser, live_server, email_for(name), javascript, **options)
 
 
 def open_ballot(page: Page, title: str) -> None:

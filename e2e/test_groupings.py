@@ -8,21 +8,15 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from server.demo import DEMO_MEMBER_PASSWORD, PEOPLE, email_for
+from member_pages import signed_in_page
+from server.demo import PEOPLE, email_for
 
 PROPOSER = PEOPLE[20][0]
 SIGNERS = [name for name, _, _ in PEOPLE[21:30]]
 
 
-def as_member(browser: Browser, live_server: str, name: str) -> Page:
-    context = browser.new_context(base_url=live_server)
-    page = context.new_page()
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(email_for(name))
-    page.get_by_label("Password").fill(DEMO_MEMBER_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
-    return page
+def as_member(browser: Browser, live_server: str, name: str, javascript: bool = True, **options) -> Page:
+    return signed_in_page(browser, live_server, email_for(name), javascript, **options)
 
 
 def test_ten_signatures_form_a_faction_and_its_weekly_document_is_enforced(browser, live_server):

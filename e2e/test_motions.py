@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from server.demo import DEMO_MEMBER_PASSWORD
+from member_pages import signed_in_page
 from server.views.render import HTMX_FILE
 
 AISHA = "aisha.rahman@demo.plenary.test"
@@ -38,15 +38,6 @@ SELECT_WORDS = """(words) => {
 }"""
 
 
-def as_member(browser: Browser, live_server: str, email: str, javascript: bool = True) -> Page:
-    context = browser.new_context(base_url=live_server, java_script_enabled=javascript)
-    page = context.new_page()
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_MEMBER_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
-    return page
 
 
 def open_conference(page: Page) -> None:
@@ -73,7 +64,7 @@ def _needs_htmx():
 
 
 def test_draft_with_a_co_author(browser, live_server):
-    aisha = as_member(browser, live_server, AISHA)
+    aisha = signed_in_page(browser, live_server, AISHA)
     open_conference(aisha)
     aisha.get_by_label("Title").fill("Free childcare at every meeting")
     aisha.get_by_label("Text (free text; markdown)").fill("This conference resolves to provide childcare at meetings.")
@@ -85,7 +76,7 @@ def test_draft_with_a_co_author(browser, live_server):
     expect(aisha.get_by_role("status")).to_have_text("Invitation sent.")
     sign_out(aisha)
 
-    ben = as_member(browser, live_server, BEN)
+    ben = signed_in_page(browser, live_server, BEN)
     ben.goto("/notifications")
     ben.get_by_role("link", name=re.compile("invited you to co-author “Free childcare")).click()
     ben.get_by_role("button", name="Accept the invitation to co-author").click()
@@ -101,14 +92,14 @@ def test_draft_with_a_co_author(browser, live_server):
     expect(diff.locator("del")).to_have_count(0)
     sign_out(ben)
 
-    chloe = as_member(browser, live_server, CHLOE)
+    chloe = signed_in_page(browser, live_server, CHLOE)
     response = chloe.goto(motion_url)
     assert response is not None and response.status == 404  # a draft is read by its authors only
     sign_out(chloe)
 
 
 def test_propose_an_amendment_by_selecting_text_and_discuss_it(browser, live_server):
-    chloe = as_member(browser, live_server, CHLOE)
+    chloe = signed_in_page(browser, live_server, CHLOE)
     open_motion(chloe, RENTERS)
     passage = chloe.get_by_label("Words in the motion it acts on")
     expect(passage).to_have_value("")
@@ -137,7 +128,7 @@ def test_propose_an_amendment_by_selecting_text_and_discuss_it(browser, live_ser
     expect(chloe.get_by_label("Your post (markdown)")).to_have_value("")
     sign_out(chloe)
 
-    ben = as_member(browser, live_server, BEN)
+    ben = signed_in_page(browser, live_server, BEN)
     ben.goto(amendment_url)
     ben.get_by_role("link", name="Reply to Chloe Martin").first.click()
     ben.get_by_label("Your reply (markdown)").fill("Fine by the movers.")
@@ -147,7 +138,7 @@ def test_propose_an_amendment_by_selecting_text_and_discuss_it(browser, live_ser
 
 
 def test_posting_works_without_javascript(browser, live_server):
-    chloe = as_member(browser, live_server, CHLOE, javascript=False)
+    chloe = signed_in_page(browser, live_server, CHLOE, javascript=False)
     open_motion(chloe, RENTERS)
     chloe.get_by_label("Quoted passage (optional; select words in the motion to fill it)").fill("5,000 pounds")
     chloe.get_by_label("Your post (markdown)").fill("Posted with JavaScript off.")
@@ -158,7 +149,7 @@ def test_posting_works_without_javascript(browser, live_server):
 
 
 def test_cac_admits_and_composites(browser, live_server):
-    aisha = as_member(browser, live_server, AISHA)
+    aisha = signed_in_page(browser, live_server, AISHA)
     open_conference(aisha)
     aisha.get_by_label("Title").fill("Climate jobs for every branch")
     aisha.get_by_label("Text (free text; markdown)").fill("This conference resolves to campaign for climate jobs.")
@@ -168,13 +159,13 @@ def test_cac_admits_and_composites(browser, live_server):
     motion_url = aisha.url.split("?")[0]
     sign_out(aisha)
     for supporter in (BEN, CHLOE):
-        page = as_member(browser, live_server, supporter)
+        page = signed_in_page(browser, live_server, supporter)
         page.goto(motion_url)
         page.get_by_role("button", name="Support this motion").click()
         expect(page.get_by_role("status")).to_have_text("You support this motion.")
         sign_out(page)
 
-    grace = as_member(browser, live_server, GRACE)
+    grace = signed_in_page(browser, live_server, GRACE)
     grace.goto(motion_url)
     grace.get_by_role("button", name="Admit", exact=True).click()
     expect(grace.locator(".kind .state")).to_have_text("Admitted")
@@ -191,13 +182,13 @@ def test_cac_admits_and_composites(browser, live_server):
     sign_out(grace)
 
     for mover in (AISHA, OLIVIA):
-        page = as_member(browser, live_server, mover)
+        page = signed_in_page(browser, live_server, mover)
         page.goto(composite_url)
         page.get_by_role("button", name=re.compile("Agree for motion")).click()
         expect(page.get_by_role("status")).to_have_text("Your agreement to the composite is recorded.")
         sign_out(page)
 
-    grace = as_member(browser, live_server, GRACE)
+    grace = signed_in_page(browser, live_server, GRACE)
     grace.goto(composite_url)
     grace.get_by_role("button", name="Admit", exact=True).click()
     expect(grace.locator(".kind .state")).to_have_text("Admitted")
@@ -207,7 +198,7 @@ def test_cac_admits_and_composites(browser, live_server):
 
 
 def test_a_refused_post_shows_why_and_keeps_the_words(browser, live_server):
-    chloe = as_member(browser, live_server, CHLOE)
+    chloe = signed_in_page(browser, live_server, CHLOE)
     open_motion(chloe, RENTERS)
     quote = chloe.get_by_label("Quoted passage (optional; select words in the motion to fill it)")
     quote.fill("5,000 pounds")
@@ -217,7 +208,7 @@ def test_a_refused_post_shows_why_and_keeps_the_words(browser, live_server):
     expect(quote).to_have_value("5,000 pounds")  # htmx: the form is left as it was
     sign_out(chloe)
 
-    without_js = as_member(browser, live_server, CHLOE, javascript=False)
+    without_js = signed_in_page(browser, live_server, CHLOE, javascript=False)
     open_motion(without_js, RENTERS)
     without_js.get_by_label("Quoted passage (optional; select words in the motion to fill it)").fill("5,000 pounds")
     without_js.get_by_label("Your post (markdown)").fill("   ")
@@ -230,7 +221,7 @@ def test_a_refused_post_shows_why_and_keeps_the_words(browser, live_server):
 
 
 def test_the_shape_of_a_motion_is_one_choice_at_phone_width(browser, live_server):
-    aisha = as_member(browser, live_server, AISHA)
+    aisha = signed_in_page(browser, live_server, AISHA)
     aisha.set_viewport_size({"width": 360, "height": 800})
     open_conference(aisha)
     free, parts = aisha.locator("#new-shape-text"), aisha.locator("#new-shape-parts")
@@ -253,7 +244,7 @@ def test_the_shape_of_a_motion_is_one_choice_at_phone_width(browser, live_server
 
 
 def test_amendments_and_diffs_are_shown_as_formatted_text(browser, live_server):
-    chloe = as_member(browser, live_server, CHLOE)
+    chloe = signed_in_page(browser, live_server, CHLOE)
     chloe.set_viewport_size({"width": 360, "height": 800})
     open_motion(chloe, RENTERS)
     excerpt = chloe.locator("#amendment-1 .amendment-markup")
@@ -274,7 +265,7 @@ def test_amendments_and_diffs_are_shown_as_formatted_text(browser, live_server):
 
 
 def test_the_motion_as_amended_shows_the_carried_amendment(browser, live_server):
-    grace = as_member(browser, live_server, GRACE)
+    grace = signed_in_page(browser, live_server, GRACE)
     open_motion(grace, RENTERS)
     expect(grace.locator("#amendment-2 .conflict")).to_contain_text("Conflicts with amendment 1")
     grace.get_by_role("link", name="Amendment 1", exact=True).click()
