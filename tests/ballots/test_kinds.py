@@ -85,6 +85,8 @@ def test_card_votes_count_entitled_in_votes() -> None:
     (lambda: K.with_flags(S.ranked_choice(), withdrawn=("Nobody",)), "withdrawn but not standing"),
     (lambda: K.with_flags(S.motion(), rule="most"), "unknown rule"),
     (lambda: K.with_flags(S.motion(), base="members"), "give the base by its name"),
+    (lambda: K.with_flags(S.motion(), base="present"), "takes no share of members present"),
+    (lambda: K.with_flags(S.motion(), rule="absolute", base="cast"), "is the same as a simple majority"),
     (lambda: K.with_flags(S.motion(), strike_share="1/2"), "only to a slate vote"),
     (lambda: K.with_flags(S.ranked_choice(), rule="two-thirds"), "counted by its method"),
     (lambda: K.with_flags(S.competing_slates(), slates=S.competing_slates().slates[:1]), "at least two slates"),
