@@ -90,6 +90,12 @@ PATHS: dict[str, Any] = {
         "summary": "The signed-in member, with their identities, memberships and CSRF token",
         "responses": {"200": _json({"allOf": [_ref("MemberPrivate"), {"type": "object", "properties": {
             "csrf_token": {"type": "string"}}}]}, "The member"), "401": ERRORS["401"]}}},
+    "/api/v1/session": {"get": {
+        "summary": "Who is signed in and this session's CSRF token: the cheapest signed-in call "
+                   "(no memberships), for a client checking its session is alive",
+        "responses": {"200": _json({"type": "object", "properties": {
+            "member": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+            "csrf_token": {"type": "string"}}}, "The session"), "401": ERRORS["401"]}}},
     "/api/v1/bodies": {"get": {
         "summary": "Bodies the member may see (all of them for site admins)",
         "responses": {"200": _json({"type": "object", "properties": {

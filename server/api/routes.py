@@ -20,7 +20,7 @@ from server.services import bodies as body_actions
 from server.services import identity, member_import, members
 from server.services import positions as position_actions
 from server.services.errors import Invalid
-from server.views.context import database, require_viewer, settings_of
+from server.views.context import database, require_identity, require_viewer, settings_of
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
@@ -68,6 +68,11 @@ async def me(request: Request) -> Response:
     async with database(request) as db:
         member = await member_rows.by_id(db, current.member.id)
     return JSONResponse({**shapes.member_private(member), "csrf_token": request.state.csrf_token})
+
+
+async def session(request: Request) -> Response:
+    current = require_identity(request)
+    return JSONResponse({"member": {"id": current.id, "name": current.name}, "csrf_token": request.state.csrf_token})
 
 
 async def list_bodies(request: Request) -> Response:

@@ -3,14 +3,17 @@ state-changing request carries the CSRF token of that session."""
 
 from __future__ import annotations
 
+import re
 import secrets
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.auth import tokens
-from server.services.identity import viewer_from_token
+from server.groupings.attachments import form_too_large
+from server.services.identity import SessionCheck, viewer_of
 from server.settings import Settings
 from server.views.render import error_response
 
@@ -21,6 +24,25 @@ CSRF_EXEMPT_PREFIX = "/unsubscribe/"
 MAX_FORM_BYTES = 5 * 1024 * 1024
 #: static files need no viewer, so they cost no database query
 STATIC_PREFIX = "/static/"
+#: requests that need only who is signed in (``request.state.identity``), not the member's
+#: memberships: loading those is most of a request's cost, and casting a vote must be cheap
+IDENTITY_ONLY = (
+    ("POST", re.compile(r"/api/v1/ballots/\d+/votes")),
+    ("GET", re.compile(r"/api/v1/session")),
+)
+
+
+def needs_identity_only(method: str, path: str) -> bool:
+    return any(method == m and pattern.fullmatch(path) for m, pattern in IDENTITY_ONLY)
+
+
+def request_cookies(scope: Scope) -> dict[str, str]:
+    """The request's cookies, read straight from the ASGI headers (every request comes through here,
+    so it skips building a Request and its header map)."""
+    for name, value in scope["headers"]:
+        if name == b"cookie":
+            return cookie_parser(value.decode("latin-1"))
+    return {}
 
 
 def cookie_header(name: str, value: str, settings: Settings, max_age: int | None) -> str:
@@ -33,33 +55,39 @@ def cookie_header(name: str, value: str, settings: Settings, max_age: int | None
 
 
 class SessionMiddleware:
-    """Puts ``viewer`` (or None) and ``csrf_token`` into the request state."""
+    """Puts ``identity`` and ``viewer`` (or None) and ``csrf_token`` into the request state; on the
+    ``IDENTITY_ONLY`` routes the viewer is not loaded (``require_viewer`` says so if asked)."""
 
     def __init__(self, app: ASGIApp, settings: Settings,
-                 sessions: async_sessionmaker[AsyncSession]) -> None:
+                 sessions: async_sessionmaker[AsyncSession], check: SessionCheck) -> None:
         self.app = app
         self.settings = settings
         self.sessions = sessions
+        self.check = check
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(STATIC_PREFIX):
             await self.app(scope, receive, send)
             return
-        request = Request(scope)
         state = scope.setdefault("state", {})
-        token = request.cookies.get(tokens.SESSION_COOKIE)
+        cookies = request_cookies(scope)
+        token = cookies.get(tokens.SESSION_COOKIE)
+        identity = await self.check.identity(token) if token else None
         viewer = None
-        if token:
+        if identity is not None and not needs_identity_only(scope["method"], scope["path"]):
             async with self.sessions() as db:
-                viewer = await viewer_from_token(db, self.settings, token)
+                viewer = await viewer_of(db, identity)
+            if viewer is None:  # the member was removed since the session check
+                identity = None
+        state["identity"] = identity
         state["viewer"] = viewer
         new_cookies: list[str] = []
-        if token and viewer is None:
+        if token and identity is None:
             new_cookies.append(cookie_header(tokens.SESSION_COOKIE, "", self.settings, 0))
-        if viewer is not None:
-            seed = f"session:{viewer.session_id}"
+        if identity is not None:
+            seed = f"session:{identity.session_id}"
         else:
-            nonce = request.cookies.get(tokens.PRESESSION_COOKIE, "")
+            nonce = cookies.get(tokens.PRESESSION_COOKIE, "")
             if not (16 <= len(nonce) <= 64):
                 nonce = secrets.token_urlsafe(24)
                 new_cookies.append(cookie_header(tokens.PRESESSION_COOKIE, nonce, self.settings, None))
@@ -105,7 +133,9 @@ class CsrfMiddleware:
         if not offered and content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             body = await _read_body(receive, MAX_FORM_BYTES)
             if body is None:
-                await self._refuse(scope, receive, send, 413, "That upload is too large (the limit is 5 MB).")
+                message = (form_too_large(scope["path"], headers.get("content-length"), MAX_FORM_BYTES)
+                           or "That upload is too large (the limit is 5 MB).")
+                await self._refuse(scope, receive, send, 413, message)
                 return
             onward = _replay(body, receive)
             async with Request(scope, _replay(body, receive)).form() as form:

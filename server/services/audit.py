@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from ballots.audit_chain import AuditEntry, append, verify_chain
 from server.db.models import AuditEntryRow
@@ -30,16 +31,32 @@ def _entry(row: AuditEntryRow) -> AuditEntry:
 
 async def record(db: AsyncSession, action: str, payload: Mapping[str, Any], actor: str | None = None) -> AuditEntry:
     """Append an entry after the current tail; the caller commits."""
-    if db.bind.dialect.name == "postgresql":
-        await db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
-    tail_row = (await db.execute(select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(1))).scalar()
-    entry = append(_entry(tail_row) if tail_row else None, action, payload, time=datetime.now(timezone.utc),
-                   actor=actor)
-    db.add(AuditEntryRow(seq=entry.seq, time=entry.time, actor=entry.actor, action=entry.action,
-                         payload=json.dumps(dict(entry.payload), sort_keys=True, ensure_ascii=False),
-                         prev_hash=entry.prev_hash, hash=entry.hash))
-    await db.flush()
-    return entry
+    return (await record_many(db, [(action, payload, actor)]))[-1]
+
+
+async def record_many(db: AsyncSession, actions: Sequence[tuple[str, Mapping[str, Any], str | None]]) -> list[AuditEntry]:
+    """Append an entry for each (action, payload, actor), in order, after the current tail; the caller
+    commits."""
+    return await db.run_sync(append_entries, actions)
+
+
+def append_entries(session: Session, actions: Sequence[tuple[str, Mapping[str, Any], str | None]]) -> list[AuditEntry]:
+    """``record_many`` in a synchronous session (a round of votes in a worker thread): the tail is read
+    once and the entries written in one statement."""
+    if session.bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+    tail_row = session.execute(select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(1)).scalar()
+    tail = _entry(tail_row) if tail_row else None
+    at = datetime.now(timezone.utc)
+    written = []
+    for action, payload, actor in actions:
+        tail = append(tail, action, payload, time=at, actor=actor)
+        written.append(tail)
+    session.execute(insert(AuditEntryRow.__table__), [
+        {"seq": e.seq, "time": e.time, "actor": e.actor, "action": e.action,
+         "payload": json.dumps(dict(e.payload), sort_keys=True, ensure_ascii=False),
+         "prev_hash": e.prev_hash, "hash": e.hash} for e in written])
+    return written
 
 
 async def entries(db: AsyncSession) -> list[AuditEntry]:

@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from server.services.errors import NotSignedIn
-from server.services.identity import Viewer
+from server.services.identity import Identity, Viewer
 from server.settings import Settings
 
 
@@ -25,6 +25,21 @@ def viewer(request: Request) -> Viewer | None:
 
 def require_viewer(request: Request) -> Viewer:
     current = viewer(request)
+    if current is None:
+        if identity(request) is not None:
+            raise RuntimeError(f"{request.url.path} is an identity-only route (server/auth/middleware.py): "
+                               "it has no viewer to give")
+        raise NotSignedIn("Please sign in to see this page.")
+    return current
+
+
+def identity(request: Request) -> Identity | None:
+    return request.scope.get("state", {}).get("identity")
+
+
+def require_identity(request: Request) -> Identity:
+    """Who is signed in, without their memberships: what the identity-only routes have."""
+    current = identity(request)
     if current is None:
         raise NotSignedIn("Please sign in to see this page.")
     return current

@@ -76,3 +76,19 @@ def test_record_entries_round_trip(body, voter, ranking, weight) -> None:
     data = entry.as_dict()
     assert ("voter" in data) == (voter is not None)
     assert RecordEntry.from_dict(data) == entry
+
+
+def test_drawn_signs_are_uniform_at_every_position() -> None:
+    """The 15 random signs come from one number drawn below 29**15: each position must still be
+    uniform over the alphabet (a chi-square test; a biased draw, e.g. a modulo of random bytes or
+    a digit order mistake leaving a position constant, fails it by a wide margin)."""
+    from scipy.stats import chisquare
+
+    draws = 12_000
+    bodies_drawn = [new_receipt().replace("-", "")[:15] for _ in range(draws)]
+    for position in range(15):
+        counts = [0] * len(ALPHABET)
+        for body in bodies_drawn:
+            counts[ALPHABET.index(body[position])] += 1
+        assert min(counts) > 0
+        assert chisquare(counts).pvalue > 1e-6, (position, counts)
