@@ -4,7 +4,8 @@ A ``BallotSpec`` holds everything a member needs to know before voting and
 everything a recount needs afterwards: the kind of ballot, its rules (decision
 rule and base, or counting method, seats and attribute quotas), the
 candidates or slates, the electorate (frozen roll size, total card votes and
-a digest of the roll), the timetable, the seed for lots, and the flags
+a digest of the roll, and whether it is the body's members or its delegates),
+the timetable, the seed for lots, and the flags
 (secret or open, may change vote, proxies, card-vote weights).
 
 Kinds:
@@ -65,6 +66,9 @@ QUOTA_METHODS = frozenset({"block", "scotland", "meek"})
 INDIVIDUAL_METHODS = ("scotland", "meek", "wigm", "block")
 
 GAPS_CLOSE, GAPS_REFUSE = "close", "refuse"
+#: where the roll comes from when the ballot opens: the body's members, or the delegates sent to it
+ROLL_MEMBERS, ROLL_DELEGATES = "members", "delegates"
+ROLL_SOURCES = (ROLL_MEMBERS, ROLL_DELEGATES)
 
 
 class SpecError(ValueError):
@@ -160,6 +164,9 @@ class BallotSpec:
     may_change_vote: bool = False
     proxies_allowed: bool = False
     weighted: bool = False
+    #: the roll is the body's members (default) or the delegates to it; omitted from the JSON when
+    #: ``members``, so the fingerprints of specs made before the field existed do not change
+    roll_source: str = ROLL_MEMBERS
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "candidates", tuple(self.candidates))
@@ -251,6 +258,8 @@ class BallotSpec:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["method_options"] = {key: value for key, value in self.method_options}
+        if self.roll_source == ROLL_MEMBERS:
+            del data["roll_source"]
         return {"format": SPEC_FORMAT, **_lists(data)}
 
     @classmethod
@@ -389,6 +398,8 @@ def _check(spec: BallotSpec) -> None:
         raise SpecError("a ballot needs a title")
     if spec.gaps not in (GAPS_CLOSE, GAPS_REFUSE):
         raise SpecError(f"gaps must be {GAPS_CLOSE!r} or {GAPS_REFUSE!r}, not {spec.gaps!r}")
+    if spec.roll_source not in ROLL_SOURCES:
+        raise SpecError(f"the roll is the body's {' or its '.join(ROLL_SOURCES)}, not {spec.roll_source!r}")
     if not spec.weighted and spec.electorate.votes != spec.electorate.voters:
         raise SpecError("an electorate carrying more votes than voters needs weighted (card) votes")
     for key, value in spec.method_options:

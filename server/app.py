@@ -19,7 +19,10 @@ from server.api import motions as motion_api
 from server.api import routes as api
 from server.auth.middleware import CsrfMiddleware, SessionMiddleware
 from server.db.engine import make_engine, make_sessionmaker
+from server.services.ballot_box import BallotBox
 from server.services.errors import ActionRefused
+from server.services.identity import SessionCheck
+from server.services.notices import attach_app_mail
 from server.settings import Settings
 from server.views import account, admin, auth, bodies, errors, home, positions
 from server.views import amendments as amendment_pages
@@ -31,6 +34,9 @@ from server.views.groupings import GROUPING_API_ROUTES, GROUPING_PAGE_ROUTES
 from server.views.render import STATIC_DIR
 
 API_ROUTES = [
+    # matched first (Starlette tries routes in order): what a whole electorate calls at once
+    Route("/api/v1/ballots/{ballot_id:int}/votes", ballot_api.cast_vote, methods=["POST"]),
+    Route("/api/v1/session", api.session, methods=["GET"]),
     Route("/api/v1/openapi.json", api.openapi, methods=["GET"]),
     Route("/api/v1/me", api.me, methods=["GET"]),
     Route("/api/v1/bodies", api.list_bodies, methods=["GET"]),
@@ -72,7 +78,7 @@ API_ROUTES = [
     Route("/api/v1/bodies/{body_id:int}/ballots", ballot_api.create_ballot, methods=["POST"]),
     Route("/api/v1/ballots/{ballot_id:int}", ballot_api.get_ballot, methods=["GET"]),
     Route("/api/v1/ballots/{ballot_id:int}/actions/{action}", ballot_api.ballot_action, methods=["POST"]),
-    Route("/api/v1/ballots/{ballot_id:int}/votes", ballot_api.cast_vote, methods=["POST"]),
+    Route("/api/v1/ballots/{ballot_id:int}/proxy", ballot_api.withdraw_proxy, methods=["DELETE"]),
     Route("/api/v1/ballots/{ballot_id:int}/turnout", ballot_api.turnout, methods=["GET"]),
     Route("/api/v1/ballots/{ballot_id:int}/roll", ballot_api.roll, methods=["GET"]),
     Route("/api/v1/ballots/{ballot_id:int}/result", ballot_api.result, methods=["GET"]),
@@ -89,6 +95,7 @@ BALLOT_PAGE_ROUTES = [
     Route("/ballots/{ballot_id:int}/close", ballot_pages.close_ballot, methods=["POST"]),
     Route("/ballots/{ballot_id:int}/count", ballot_pages.count_again, methods=["POST"]),
     Route("/ballots/{ballot_id:int}/proxy", ballot_pages.appoint_proxy, methods=["POST"]),
+    Route("/ballots/{ballot_id:int}/proxy/withdraw", ballot_pages.withdraw_proxy, methods=["POST"]),
     Route("/ballots/{ballot_id:int}/hand-count", ballot_pages.enter_hand_count, methods=["POST"]),
     Route("/ballots/{ballot_id:int}/confirm", ballot_pages.confirm_hand_count, methods=["POST"]),
     Route("/ballots/{ballot_id:int}/publish", ballot_pages.publish_hand_count, methods=["POST"]),
@@ -162,6 +169,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     engine = make_engine(settings)
     sessions = make_sessionmaker(engine)
+    ballot_box = BallotBox(sessions)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette):
@@ -171,7 +179,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=API_ROUTES + PAGE_ROUTES,
         middleware=[
-            Middleware(SessionMiddleware, settings=settings, sessions=sessions),
+            Middleware(SessionMiddleware, settings=settings, sessions=sessions,
+                       check=SessionCheck(settings, sessions)),
             Middleware(CsrfMiddleware, settings=settings),
         ],
         exception_handlers={
@@ -184,4 +193,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.ballot_box = ballot_box
+    attach_app_mail(app)  # issue 7: services email notices at once (ballot notices)
     return app

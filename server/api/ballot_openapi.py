@@ -35,6 +35,9 @@ SETUP = {
     "strike_share": STR, "secret": BOOL, "may_change_vote": BOOL, "proxies_allowed": BOOL, "weighted": BOOL,
     "by_hand": BOOL, "motion_id": INT, "amendment_id": INT,
     "weights": {"type": "object", "additionalProperties": INT, "description": "member email -> card votes"},
+    "roll_source": {"type": "string", "enum": ["members", "delegates"], "default": "members",
+                    "description": "the roll frozen at opening: the body's members, or the members holding, that "
+                                   "day, a seat on it filled by election in another body (docs/voting-online.md)"},
 }
 VOTE = {"choice": {"type": "string", "enum": ["yes", "no", "abstain"]},
         "ranking": {"type": "array", "items": STR, "description": "names in order of preference, or the names marked"},
@@ -64,6 +67,10 @@ BALLOT_PATHS: dict[str, Any] = {
         "summary": "Cast (or, where allowed, change) a vote; one per voter", "parameters": [BALLOT_ID, CSRF],
         "requestBody": _body(VOTE),
         "responses": {"201": _json(_ref("Receipt"), "Recorded: keep the receipt"), **ERRORS}}},
+    "/api/v1/ballots/{ballot_id}/proxy": {"delete": {
+        "summary": "Withdraw your proxy's appointment (before your proxy has voted), to vote yourself",
+        "parameters": [BALLOT_ID, CSRF],
+        "responses": {"200": _json(_ref("Ballot"), "The ballot; your proxy is withdrawn"), **ERRORS}}},
     "/api/v1/ballots/{ballot_id}/turnout": {"get": {
         "summary": "Voted and eligible (no partial results)", "parameters": [BALLOT_ID],
         "responses": {"200": _json({"type": "object", "properties": {"voted": INT, "eligible": INT, "state": STR}},

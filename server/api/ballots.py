@@ -17,7 +17,7 @@ from server.db.models import Ballot
 from server.repositories import bodies as body_rows
 from server.services import ballots as ballot_actions
 from server.services.errors import Invalid, NotFound
-from server.views.context import database, require_viewer
+from server.views.context import database, require_identity, require_viewer
 
 
 def _list(data: dict, name: str) -> list:
@@ -51,7 +51,8 @@ def fields_from_json(data: dict) -> ballot_actions.SpecFields:
             proxies_allowed=bool(data.get("proxies_allowed", False)), weighted=bool(data.get("weighted", False)),
             by_hand=bool(data.get("by_hand", False)), motion_id=data.get("motion_id"),
             amendment_id=data.get("amendment_id"),
-            weights={str(k): int(v) for k, v in dict(data.get("weights") or {}).items()})
+            weights={str(k): int(v) for k, v in dict(data.get("weights") or {}).items()},
+            roll_source=str(data.get("roll_source") or "members"))
     except (KeyError, TypeError, ValueError) as exc:
         raise Invalid(f"The ballot's fields are incomplete or mistyped ({exc}).") from None
 
@@ -139,14 +140,14 @@ async def ballot_action(request: Request) -> Response:
 
 
 async def cast_vote(request: Request) -> Response:
-    current = require_viewer(request)
+    current = require_identity(request)  # an identity-only route: casting loads no memberships
     data = await _json_body(request)
     submitted = {k: data[k] for k in ("choice", "ranking", "struck", "individuals") if k in data}
     behalf = data.get("on_behalf_of")
-    async with database(request) as db:
-        cast = await ballot_actions.cast_vote(db, current.member, request.path_params["ballot_id"], submitted,
-                                              on_behalf_of=behalf if isinstance(behalf, int) else None,
-                                              previous_receipt=str(data.get("previous_receipt", "")))
+    cast = await ballot_actions.cast_vote(request.app.state.sessions, request.app.state.ballot_box, current,
+                                          request.path_params["ballot_id"], submitted,
+                                          on_behalf_of=behalf if isinstance(behalf, int) else None,
+                                          previous_receipt=str(data.get("previous_receipt", "")))
     return JSONResponse({"receipt": cast.receipt, "contents": cast.contents, "changed": cast.changed},
                         status_code=201)
 
@@ -161,6 +162,7 @@ async def turnout(request: Request) -> Response:
 async def roll(request: Request) -> Response:
     current = require_viewer(request)
     async with database(request) as db:
+        await ballot_actions.settled(db, current.member, request.path_params["ballot_id"])
         ballot, entries = await ballot_actions.roll_of(db, current.member, request.path_params["ballot_id"])
         spec = ballot_actions.spec_of(ballot)
         voted = await ballot_actions.rows.voted_member_ids(db, ballot.id) if not spec.secret else set()
@@ -195,3 +197,14 @@ async def receipt(request: Request) -> Response:
     if found is None:
         raise NotFound("No ballot in the published record has that receipt code.")
     return JSONResponse(found.as_dict())
+
+
+async def withdraw_proxy(request: Request) -> Response:
+    """DELETE the caller's proxy appointment (before the proxy has voted), so they may vote themselves."""
+    current = require_viewer(request)
+    ballot_id = request.path_params["ballot_id"]
+    async with database(request) as db:
+        await ballot_actions.withdraw_proxy(db, current.member, ballot_id)
+        turnout = await ballot_actions.turnout(db, current.member, ballot_id)
+        ballot = await ballot_actions.ballot_for(db, current.member, ballot_id)
+        return JSONResponse({**ballot_shape(ballot, turnout), "note": "Your proxy's appointment is withdrawn."})

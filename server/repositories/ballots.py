@@ -4,17 +4,21 @@ so the rules in ballots/secrecy.py can be checked in one place."""
 from __future__ import annotations
 
 import asyncio
+import weakref
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
+from dataclasses import dataclass
+from typing import AsyncIterator, Collection
 
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from server.db.models import Ballot, BallotBoxEntry, BallotRollEntry, BallotVoted, Member, TellerConfirmation
 
 
-_SQLITE_WRITERS: dict[str, asyncio.Lock] = {}
+#: per event loop (a lock belongs to one loop; tests and restarts run several), per database file
+_SQLITE_WRITERS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]]" = (
+    weakref.WeakKeyDictionary())
 
 
 @asynccontextmanager
@@ -26,8 +30,8 @@ async def one_writer(db: AsyncSession) -> AsyncIterator[None]:
     if db.bind.dialect.name != "sqlite":
         yield
         return
-    lock = _SQLITE_WRITERS.setdefault(str(db.bind.url), asyncio.Lock())
-    async with lock:
+    locks = _SQLITE_WRITERS.setdefault(asyncio.get_running_loop(), {})
+    async with locks.setdefault(str(db.bind.url), asyncio.Lock()):
         yield
 
 
@@ -69,14 +73,6 @@ async def replace_roll(db: AsyncSession, ballot_id: int, weights: dict[int, int]
             for m, w in sorted(weights.items())])
 
 
-async def roll_entry_and_mark(db: AsyncSession, ballot_id: int, member_id: int):
-    """(roll entry or None, roll mark or None) in one query: the casting path's only reads after the ballot."""
-    row = (await db.execute(select(BallotRollEntry, BallotVoted).outerjoin(
-        BallotVoted, (BallotVoted.ballot_id == BallotRollEntry.ballot_id) & (BallotVoted.member_id == BallotRollEntry.member_id))
-        .where(BallotRollEntry.ballot_id == ballot_id, BallotRollEntry.member_id == member_id))).first()
-    return (row[0], row[1]) if row else (None, None)
-
-
 async def has_voted(db: AsyncSession, ballot_id: int, member_id: int) -> BallotVoted | None:
     return await db.get(BallotVoted, (ballot_id, member_id))
 
@@ -85,26 +81,59 @@ async def voted_member_ids(db: AsyncSession, ballot_id: int) -> set[int]:
     return set((await db.execute(select(BallotVoted.member_id).where(BallotVoted.ballot_id == ballot_id))).scalars())
 
 
-async def claim_vote_slot(db: AsyncSession, ballot_id: int, now) -> bool:
-    """Count one more vote while the ballot is open: the transaction's first write, so on PostgreSQL it
-    locks the ballot row against a concurrent close and on SQLite takes the writer's lock at once."""
-    result = await db.execute(update(Ballot).where(Ballot.id == ballot_id, Ballot.state == "open",
-                                                   Ballot.closes_at > now)
-                              .values(voted=Ballot.voted + 1))
-    return result.rowcount == 1
-
-
 async def touch_open_ballot(db: AsyncSession, ballot_id: int, now) -> bool:
     """Lock the open ballot row (for a changed vote) without counting a new voter."""
     result = await db.execute(update(Ballot).where(Ballot.id == ballot_id, Ballot.state == "open",
                                                    Ballot.closes_at > now)
-                              .values(voted=Ballot.voted))
+                              .values(voted=Ballot.voted).execution_options(synchronize_session=False))
     return result.rowcount == 1
 
 
-async def mark_voted(db: AsyncSession, ballot_id: int, member_id: int, receipt: str | None) -> None:
-    """The roll mark; its primary key (ballot, member) refuses a second vote (IntegrityError)."""
-    await db.execute(insert(BallotVoted).values(ballot_id=ballot_id, member_id=member_id, receipt=receipt))
+@dataclass(frozen=True)
+class RollLine:
+    """A voter's roll entry, name and roll mark, as the casting round reads them."""
+
+    member_id: int
+    weight: int
+    proxy_id: int | None
+    name: str
+    voted: bool
+    receipt: str | None
+
+
+def roll_lines(session: Session, ballot_id: int, member_ids: Collection[int]) -> dict[int, RollLine]:
+    """The roll lines of these members (absent: not on the roll), in one query for a whole round."""
+    rows = session.execute(
+        select(BallotRollEntry.member_id, BallotRollEntry.weight, BallotRollEntry.proxy_id, Member.name,
+               BallotVoted.member_id.is_not(None), BallotVoted.receipt)
+        .join(Member, Member.id == BallotRollEntry.member_id)
+        .outerjoin(BallotVoted, (BallotVoted.ballot_id == BallotRollEntry.ballot_id)
+                   & (BallotVoted.member_id == BallotRollEntry.member_id))
+        .where(BallotRollEntry.ballot_id == ballot_id, BallotRollEntry.member_id.in_(sorted(member_ids))))
+    return {row[0]: RollLine(*row) for row in rows}
+
+
+def lock_open_ballot(session: Session, ballot_id: int, fingerprint: str, now) -> bool:
+    """Whether the ballot is open, with this fixed spec, until after ``now``: the round's first write, so
+    on PostgreSQL it locks the ballot row against a concurrent close (and a second worker's round) and on
+    SQLite it takes the writer's lock at once."""
+    result = session.execute(update(Ballot).where(Ballot.id == ballot_id, Ballot.state == "open",
+                                                  Ballot.fingerprint == fingerprint, Ballot.closes_at > now)
+                             .values(voted=Ballot.voted).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def record_votes(session: Session, ballot_id: int, marks: list[tuple[int, str | None]],
+                 papers: list[tuple[str, str, str]]) -> None:
+    """A round's roll marks (member, receipt in an open ballot) and papers (random id, receipt, contents),
+    each table written in its own key order, and the ballot's count of voters."""
+    session.execute(insert(BallotVoted.__table__), [
+        {"ballot_id": ballot_id, "member_id": member, "receipt": receipt} for member, receipt in sorted(marks)])
+    session.execute(insert(BallotBoxEntry.__table__), [
+        {"id": key, "ballot_id": ballot_id, "receipt": receipt, "contents": contents}
+        for key, receipt, contents in sorted(papers)])
+    session.execute(update(Ballot).where(Ballot.id == ballot_id).values(voted=Ballot.voted + len(marks))
+                    .execution_options(synchronize_session=False))
 
 
 async def set_open_receipt(db: AsyncSession, ballot_id: int, member_id: int, receipt: str) -> None:
@@ -172,3 +201,56 @@ async def confirmations(db: AsyncSession, ballot_id: int) -> list[TellerConfirma
 
 async def clear_confirmations(db: AsyncSession, ballot_id: int) -> None:
     await db.execute(delete(TellerConfirmation).where(TellerConfirmation.ballot_id == ballot_id))
+
+
+# --- opening, the delegates' roll, withdrawing a proxy ---------------------------------------------
+
+from datetime import date  # noqa: E402
+
+from server.db.models import Holding, Position  # noqa: E402
+
+
+async def open_draft(db: AsyncSession, ballot_id: int, spec: str, fingerprint: str) -> bool:
+    """Move a draft to open with its final spec and fingerprint; False when it is no longer a draft (another
+    request opened it first). The writing transaction's first write, so concurrent openings queue on it."""
+    result = await db.execute(update(Ballot).where(Ballot.id == ballot_id, Ballot.state == "draft")
+                              .values(state="open", spec=spec, fingerprint=fingerprint))
+    return result.rowcount == 1
+
+
+async def delegates_on(db: AsyncSession, body_id: int, parent_id: int | None, day: date) -> list[Member]:
+    """The members holding a delegate seat on the body on ``day``. A delegate seat is a position on the body
+    filled by election in another body that is not the one it answers to (its parent): a branch's
+    delegates to the NMM or the NSC, unlike the NSC places the NMM itself elects."""
+    elected_elsewhere = Position.elected_by_id != body_id
+    if parent_id is not None:
+        elected_elsewhere &= Position.elected_by_id != parent_id
+    held = (Holding.starts_on <= day) & (Holding.ends_on.is_(None) | (Holding.ends_on > day))
+    found = await db.execute(select(Member).where(Member.id.in_(
+        select(Holding.member_id).join(Position, Position.id == Holding.position_id)
+        .where(Position.body_id == body_id, elected_elsewhere, held))).order_by(Member.id))
+    return list(found.scalars())
+
+
+async def withdraw_proxy(db: AsyncSession, ballot_id: int, member_id: int) -> bool:
+    """Clear the member's proxy unless a vote has been cast for them (by the proxy or themselves): one
+    guarded update, so a proxy vote already recorded stands. False when there was nothing to withdraw."""
+    voted = select(BallotVoted.member_id).where(BallotVoted.ballot_id == ballot_id,
+                                                BallotVoted.member_id == member_id)
+    result = await db.execute(update(BallotRollEntry).where(
+        BallotRollEntry.ballot_id == ballot_id, BallotRollEntry.member_id == member_id,
+        BallotRollEntry.proxy_id.is_not(None), ~voted.exists()).values(proxy_id=None))
+    return result.rowcount == 1
+
+
+async def drop_proxies_off_roll(db: AsyncSession, ballot_id: int) -> None:
+    """Clear proxies appointed before the roll was frozen whose holder is not on the frozen roll."""
+    on_roll = select(BallotRollEntry.member_id).where(BallotRollEntry.ballot_id == ballot_id)
+    await db.execute(update(BallotRollEntry).where(BallotRollEntry.ballot_id == ballot_id,
+                                                   BallotRollEntry.proxy_id.not_in(on_roll)).values(proxy_id=None))
+
+
+async def lock_ballot(db: AsyncSession, ballot_id: int) -> None:
+    """Take the ballot row's lock (on PostgreSQL; SQLite's writer lock on SQLite) before writing its roll,
+    in the order every ballot write takes its locks: the ballot row first."""
+    await db.execute(update(Ballot).where(Ballot.id == ballot_id).values(voted=Ballot.voted))

@@ -13,13 +13,12 @@ vote in a secret ballot names only the ballot.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
 from typing import Any, Mapping
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ballots import kinds
 from ballots.canonical import fingerprint as digest_of
@@ -43,7 +42,8 @@ from server.db.engine import as_utc
 from server.db.models import Ballot, Body, Member, Membership, TellerConfirmation, utcnow
 from server.repositories import ballots as rows
 from server.repositories import members as member_rows
-from server.services import audit
+from server.services import audit, ballot_notices
+from server.services.ballot_box import NOT_OPEN, AlreadyVoted, BallotBox, FirstVote, Recorded, Voter
 from server.services.errors import ActionRefused, Conflict, Forbidden, Invalid, NotFound
 from server.services.permissions import can_see_body, role_in
 from voting.ballot import BallotError
@@ -85,10 +85,34 @@ class SpecFields:
     amendment_id: int | None = None
     #: card votes: member email -> votes carried (weighted ballots only)
     weights: dict[str, int] = field(default_factory=dict)
+    #: who is on the roll: the body's members, or the delegates to it (``kinds.ROLL_SOURCES``)
+    roll_source: str = kinds.ROLL_MEMBERS
 
 
 def can_run(member: Member, body: Body) -> bool:
     return member.is_site_admin or role_in(member, body.id) in RUNNING_ROLES
+
+
+async def may_run(db: AsyncSession, member: Member, ballot: Ballot, action: str = "run") -> bool:
+    """``can_run`` for this ballot ("hand count": the CAC enters and publishes figures; "confirm": a
+    teller), except a recall's ballot: server/services/recall.py decides, so the holder being
+    recalled never runs it and the parent body's CAC stands in when nobody else can."""
+    from server.services import recall  # it imports this module
+
+    decided = await recall.may_run_ballot(db, member, ballot, action)
+    if decided is not None:
+        return decided
+    if action == "confirm":
+        return role_in(member, ballot.body_id) == "teller"
+    if action == "hand count":
+        return role_in(member, ballot.body_id) == "cac_member" or member.is_site_admin
+    return can_run(member, ballot.body)
+
+
+async def _refuse_before_notice(db: AsyncSession, ballot_id: int) -> None:
+    from server.services import recall  # a recall's ballot opens only once the recall's notice has run
+
+    await recall.check_notice_run(db, ballot_id, _now())
 
 
 def spec_of(ballot: Ballot) -> BallotSpec:
@@ -109,7 +133,7 @@ async def ballot_for(db: AsyncSession, actor: Member, ballot_id: int) -> Ballot:
     if can_see_body(actor, ballot.body):
         return ballot
     entry = await rows.roll_entry(db, ballot.id, actor.id)
-    if entry is None:
+    if entry is None and not (await may_run(db, actor, ballot) or await may_run(db, actor, ballot, "confirm")):
         raise NotFound("There is no such ballot, or you may not see it.")
     return ballot
 
@@ -185,11 +209,27 @@ async def _body_members(db: AsyncSession, body: Body) -> list[Member]:
     return list(found.scalars())
 
 
+async def _roll_members(db: AsyncSession, body: Body, roll_source: str, day: date) -> list[Member]:
+    """Who the roll holds: the body's members, or the members holding one of its delegate seats on ``day``
+    (a seat on the body filled by election in another body: docs/voting-online.md, "The roll")."""
+    if roll_source == kinds.ROLL_MEMBERS:
+        return await _body_members(db, body)
+    if roll_source == kinds.ROLL_DELEGATES:
+        return await rows.delegates_on(db, body.id, body.parent_id, day)
+    raise Invalid(f"The roll is the body's members or its delegates, not {roll_source!r}.",
+                  {"roll_source": "members or delegates"})
+
+
+def _roll_words(roll_source: str, body: Body) -> str:
+    return f"delegate to {body.name}" if roll_source == kinds.ROLL_DELEGATES else f"member of {body.name}"
+
+
 def build_spec(fields: SpecFields, electorate: kinds.Electorate, seed: str = "") -> BallotSpec:
     """The spec for these fields; SpecError says what to change."""
     timetable = kinds.Timetable(kinds.utc_text(fields.opens), kinds.utc_text(fields.closes))
     flags: dict[str, Any] = {"secret": fields.secret, "may_change_vote": fields.may_change_vote,
-                             "proxies_allowed": fields.proxies_allowed, "weighted": fields.weighted}
+                             "proxies_allowed": fields.proxies_allowed, "weighted": fields.weighted,
+                             "roll_source": fields.roll_source}
     if seed:
         flags["seed"] = seed
     title = fields.title.strip()
@@ -225,8 +265,10 @@ def _roll_electorate(weights: Mapping[int, int]) -> kinds.Electorate:
                             kinds.roll_digest((str(m), w) for m, w in weights.items()))
 
 
-async def _weights(db: AsyncSession, body: Body, fields_weights: Mapping[str, int], weighted: bool) -> dict[int, int]:
-    members = await _body_members(db, body)
+async def _weights(db: AsyncSession, body: Body, fields_weights: Mapping[str, int], weighted: bool,
+                   roll_source: str = kinds.ROLL_MEMBERS, day: date | None = None) -> dict[int, int]:
+    """The roll at set-up (delegates as they will stand on ``day``, the opening day) with its card votes."""
+    members = await _roll_members(db, body, roll_source, day or _now().date())
     by_email = {m.email_key: m for m in members}
     weights = {m.id: 1 for m in members}
     if fields_weights and not weighted:
@@ -234,24 +276,27 @@ async def _weights(db: AsyncSession, body: Body, fields_weights: Mapping[str, in
     for email, weight in fields_weights.items():
         member = by_email.get(email.strip().lower())
         if member is None:
-            raise Invalid(f"{email} is not a member of {body.name}, so cannot carry a card vote.",
-                          {"weights": "Unknown member."})
+            raise Invalid(f"{email} is not a {_roll_words(roll_source, body)}, so cannot carry a card vote.",
+                          {"weights": "Not on the roll."})
         if weight < 1:
             raise Invalid(f"A card vote carries at least one vote ({email}: {weight}).", {"weights": "At least 1."})
         weights[member.id] = weight
     return weights
 
 
-async def create_ballot(db: AsyncSession, actor: Member, body: Body, fields: SpecFields) -> Ballot:
-    if not can_see_body(actor, body):
+async def create_ballot(db: AsyncSession, actor: Member, body: Body, fields: SpecFields, *,
+                        runner_checked: bool = False) -> Ballot:
+    """``runner_checked``: the caller has decided who sets this ballot up (a recall's, server/services/recall.py)."""
+    if not runner_checked and not can_see_body(actor, body):
         raise NotFound("There is no such body, or you may not see it.")
-    if not can_run(actor, body):
+    if not runner_checked and not can_run(actor, body):
         raise Forbidden("Only the body's officers and CAC members set up its ballots.")
     if fields.kind in ("motion", "amendment") and not fields.title.strip():
         fields.title = await _motion_title(db, actor, fields)
     if fields.by_hand and fields.kind not in ("motion", "amendment"):
         raise Invalid("A hand count is entered for a motion or amendment.", {"by_hand": "Motions only."})
-    weights = await _weights(db, body, fields.weights, fields.weighted)
+    weights = await _weights(db, body, fields.weights, fields.weighted, fields.roll_source,
+                             as_utc(fields.opens).astimezone(timezone.utc).date())
     try:
         spec = build_spec(fields, _roll_electorate(weights))
     except SpecError as exc:
@@ -284,32 +329,54 @@ async def _motion_title(db: AsyncSession, actor: Member, fields: SpecFields) -> 
 
 
 async def open_ballot(db: AsyncSession, actor: Member, ballot_id: int) -> Ballot:
-    """Freeze the roll and fix the spec's fingerprint: from now on nothing about the ballot changes."""
+    """The CAC opens voting (early, or late when nobody has looked since the opening time)."""
     ballot = await ballot_for(db, actor, ballot_id)
-    if not can_run(actor, ballot.body):
-        raise Forbidden("Only the body's officers and CAC members open its ballots.")
+    if not await may_run(db, actor, ballot):
+        raise Forbidden("Only the body's officers and CAC members open its ballots (never a recall's holder).")
     if ballot.state != "draft":
         raise Conflict("This ballot has already opened.")
     if ballot.by_hand:
         raise Conflict("A hand count is not voted online: enter the tellers' figures instead.")
     if as_utc(ballot.closes_at) <= _now():
         raise Conflict("Its closing time has passed: set up a new ballot with a later closing time.")
-    previous = {e.member_id: e.weight for e in await rows.roll(db, ballot.id)}
-    members = await _body_members(db, ballot.body)
+    if not await _open(db, actor, ballot, "opened by the CAC"):
+        raise Conflict("This ballot has already opened.")
+    return ballot
+
+
+async def _open(db: AsyncSession, actor: Member | None, ballot: Ballot, reason: str) -> bool:
+    """Freeze the roll as it stands today (with the card votes set at set-up) and fix the spec's fingerprint:
+    from now on nothing about the ballot changes. The state moves from draft to open in one guarded update,
+    so only one opening wins: False when another request opened it first."""
+    ballot_id, spec = ballot.id, spec_of(ballot)
+    await _refuse_before_notice(db, ballot_id)
+    members = await _roll_members(db, ballot.body, spec.roll_source, _now().date())
+    if not members:
+        who = "holds a delegate seat on" if spec.roll_source == kinds.ROLL_DELEGATES else "is a member of"
+        raise Conflict(f"The ballot cannot open: nobody {who} {ballot.body.name} today, so its roll would be empty.")
+    previous = {e.member_id: e.weight for e in await rows.roll(db, ballot_id)}
     weights = {m.id: previous.get(m.id, 1) for m in members}
-    spec = spec_of(ballot)
     try:
         spec = kinds.with_flags(spec, electorate=_roll_electorate(weights))
     except SpecError as exc:
         raise Conflict(f"The ballot cannot open: {exc}") from None
     fixed = spec.fingerprint()
-    ballot.spec, ballot.fingerprint, ballot.state = spec.canonical_json(), fixed, "open"
-    await db.flush()
-    await rows.replace_roll(db, ballot.id, weights)
-    await audit.record(db, "ballot.open", {"ballot": str(ballot.id), "spec_fingerprint": fixed,
-                                           "roll_digest": spec.electorate.roll_digest}, actor=actor.name)
-    await db.commit()
-    return ballot
+    await db.rollback()  # reads done: the writing transaction starts with the guarded update
+    async with rows.one_writer(db):
+        opened = await rows.open_draft(db, ballot_id, spec.canonical_json(), fixed)
+        if opened:
+            await rows.replace_roll(db, ballot_id, weights)
+            await rows.drop_proxies_off_roll(db, ballot_id)
+            await audit.record(db, "ballot.open", {"ballot": str(ballot_id), "spec_fingerprint": fixed,
+                                                   "roll_digest": spec.electorate.roll_digest, "reason": reason},
+                               actor=actor.name if actor and reason != "timetable" else None)
+            await db.commit()
+        else:
+            await db.rollback()
+    await rows.ballot_by_id(db, ballot_id)  # reloads the caller's ballot (and its body) as stored now
+    if opened:
+        await ballot_notices.ballot_opened(db, ballot)
+    return opened
 
 
 async def appoint_proxy(db: AsyncSession, actor: Member, ballot_id: int, proxy_email: str) -> Member:
@@ -333,6 +400,30 @@ async def appoint_proxy(db: AsyncSession, actor: Member, ballot_id: int, proxy_e
     return proxy
 
 
+async def withdraw_proxy(db: AsyncSession, actor: Member, ballot_id: int) -> None:
+    """The member takes back their proxy's appointment, to vote themselves. A vote the proxy has already
+    cast stands: the withdrawal is refused once the member's roll mark exists."""
+    ballot = await ballot_for(db, actor, ballot_id)
+    if ballot.state not in ("draft", "open"):
+        raise Conflict("This ballot has closed.")
+    ballot_id = ballot.id
+    entry = await rows.roll_entry(db, ballot_id, actor.id)
+    if entry is None:
+        raise Forbidden("You are not on this ballot's roll.")
+    if entry.proxy_id is None:
+        raise Conflict("You have not appointed a proxy in this ballot.")
+    await db.rollback()  # reads done: the withdrawal is one guarded update
+    async with rows.one_writer(db):
+        await rows.lock_ballot(db, ballot_id)  # a round of votes holds it while it checks proxies and writes
+        withdrawn = await rows.withdraw_proxy(db, ballot_id, actor.id)
+        await db.commit()
+    if not withdrawn:
+        if await rows.has_voted(db, ballot_id, actor.id):
+            raise Conflict("Your vote has already been cast (by your proxy, or by you), and it stands: "
+                           "there is no appointment left to withdraw.")
+        raise Conflict("You have not appointed a proxy in this ballot.")
+
+
 # --- casting ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -353,72 +444,60 @@ def contents_from(spec: BallotSpec, submitted: Mapping[str, Any], numbers: Mappi
         raise Invalid(exc.message, {exc.field or "ballot": exc.message}) from None
 
 
-async def cast_vote(db: AsyncSession, actor: Member, ballot_id: int, submitted: Mapping[str, Any], *,
-                    numbers: Mapping[str, str] | None = None, on_behalf_of: int | None = None,
-                    previous_receipt: str = "") -> Cast:
-    """Record one vote: the roll mark (one per voter, by its primary key) and the ballot-box row in one
-    transaction, with the audit entry. A second vote is refused unless the ballot allows a change, which
-    replaces the paper found by the voter's receipt."""
-    ballot = await ballot_for(db, actor, ballot_id)
-    await settle(db, actor, ballot)
-    if ballot.state != "open":
-        raise Conflict("Voting has closed." if ballot.state in ("closed", "published") else "Voting has not opened yet.")
-    ballot_id = ballot.id
-    spec = spec_of(ballot)
-    check_unchanged(spec, ballot.fingerprint or "")
-    voter_id = actor.id if on_behalf_of is None else on_behalf_of
-    entry, already = await rows.roll_entry_and_mark(db, ballot_id, voter_id)
-    if entry is None:
-        raise Forbidden("You are not on this ballot's roll." if on_behalf_of is None
-                        else "That member is not on this ballot's roll.")
-    if on_behalf_of is not None and on_behalf_of != actor.id and entry.proxy_id != actor.id:
-        raise Forbidden("You are not that member's proxy in this ballot.")
-    contents = contents_from(spec, submitted, numbers, entry.weight)
-    ballot_key, secret, voter_name = str(ballot_id), spec.secret, actor.name
-    if on_behalf_of is not None and on_behalf_of != actor.id:
-        represented = await member_rows.by_id(db, on_behalf_of)
-        voter_name = represented.name if represented else ""
-    old_receipt = (already.receipt if already is not None else None)
-    await db.rollback()  # reads done: the writing transaction below starts with a write
-    if already is not None:
-        return await _change_vote(db, ballot_id, ballot_key, spec, voter_id, voter_name, contents,
-                                  previous_receipt or old_receipt or "")
-    # a receipt is 73 random bits; the box's unique (ballot, receipt) catches the unthinkable repeat,
-    # and then (the voter having no roll mark) the vote is simply tried again with a new receipt
-    for _attempt in range(3):
-        receipt = new_receipt()
-        paper = stored_ballot(contents, receipt)
-        refused = False
-        # the contended locks (the audit chain's tail, the ballot row) are taken last and held only
-        # until the commit; the roll mark and the paper go in first, under their own keys
-        async with rows.one_writer(db):
-            try:
-                await rows.mark_voted(db, ballot_id, voter_id, None if secret else receipt)
-                await rows.put_in_box(db, ballot_id, paper.id, paper.receipt, paper.contents)
-                await audit.record(db, "vote.recorded",
-                                   audit_payload_for_vote(ballot_key, secret, voter_name, receipt),
-                                   actor=None if secret else voter_name)
-                open_still = await rows.claim_vote_slot(db, ballot_id, _now())
-                if open_still:
-                    await db.commit()
-                else:
-                    await db.rollback()
-            except IntegrityError:
-                await db.rollback()
-                refused = True
-        if not refused:
-            if not open_still:
-                raise Conflict("Voting has closed.")
-            break
-        voted_already = await rows.has_voted(db, ballot_id, voter_id) is not None
-        await db.rollback()
-        if voted_already:
-            if spec.may_change_vote:
-                raise Conflict("You have already voted. To change your vote, give the receipt code of your vote.")
-            raise Conflict("You have already voted in this ballot; each member votes once.")
-    else:
-        raise Conflict("Your vote could not be recorded; please try again.")
-    return Cast(receipt, contents.as_dict(), False)
+async def cast_vote(sessions: async_sessionmaker[AsyncSession], box: BallotBox, voter: Voter, ballot_id: int,
+                    submitted: Mapping[str, Any], *, numbers: Mapping[str, str] | None = None,
+                    on_behalf_of: int | None = None, previous_receipt: str = "") -> Cast:
+    """Record one vote. A first vote goes into the ballot box's next round (server/services/ballot_box.py:
+    the roll mark, one per voter by its primary key, and the paper in one transaction with the audit
+    entry); it opens no database session of its own. A second vote is refused unless the ballot allows
+    a change, which replaces the paper found by the voter's receipt. Refusals are worked out again in
+    full, so they read as they always have."""
+    voter_id = voter.id if on_behalf_of is None else on_behalf_of
+    opened = await box.open_ballot(ballot_id)
+    if opened is None:
+        # closed, not open yet, or unseen; or opened by its timetable on this look (then vote)
+        refusal = await _why_not(sessions, voter, ballot_id, voter_id)
+        opened = await box.open_ballot(ballot_id) if refusal is None else None
+        if opened is None:
+            raise refusal or Conflict("Voting has not opened yet.")
+    try:
+        contents = contents_from(opened.spec, submitted, numbers, 1)
+    except Invalid as invalid:  # who may not vote here hears that, not what is wrong with the paper
+        raise (await _why_not(sessions, voter, ballot_id, voter_id)) or invalid from None
+    outcome = await box.cast(FirstVote(opened, voter_id, voter.id, contents))
+    if isinstance(outcome, Recorded):
+        return Cast(outcome.receipt, outcome.contents.as_dict(), False)
+    if isinstance(outcome, AlreadyVoted):
+        weighted = contents if outcome.weight == contents.weight else replace(contents, weight=outcome.weight)
+        async with sessions() as db:
+            return await _change_vote(db, opened.id, str(opened.id), opened.spec, voter_id, outcome.name, weighted,
+                                      previous_receipt or outcome.receipt or "")
+    if outcome is NOT_OPEN:
+        box.forget(opened.id)
+    raise (await _why_not(sessions, voter, ballot_id, voter_id)) or Conflict(
+        "Your vote could not be recorded; please try again.")
+
+
+async def _why_not(sessions: async_sessionmaker[AsyncSession], voter: Voter, ballot_id: int,
+                   voter_id: int) -> ActionRefused | None:
+    """What stops this vote, worked out in full: the ballot unseen, closed (closing it if its time has
+    passed) or not yet open, the voter not on the roll, not the caster's proxy vote. None: nothing."""
+    async with sessions() as db:
+        member = await member_rows.by_id(db, voter.id)
+        if member is None:
+            return NotFound("There is no such ballot, or you may not see it.")
+        ballot = await ballot_for(db, member, ballot_id)
+        await settle(db, member, ballot)
+        if ballot.state != "open":
+            return Conflict("Voting has closed." if ballot.state in ("closed", "published")
+                            else "Voting has not opened yet.")
+        entry = await rows.roll_entry(db, ballot.id, voter_id)
+        if entry is None:
+            return Forbidden("You are not on this ballot's roll." if voter_id == voter.id
+                             else "That member is not on this ballot's roll.")
+        if voter_id != voter.id and entry.proxy_id != voter.id:
+            return Forbidden("You are not that member's proxy in this ballot.")
+        return None
 
 
 async def _change_vote(db: AsyncSession, ballot_id: int, ballot_key: str, spec: BallotSpec, voter_id: int,
@@ -452,17 +531,31 @@ async def _change_vote(db: AsyncSession, ballot_id: int, ballot_key: str, spec: 
 # --- closing, counting, publishing -------------------------------------------------------------
 
 async def settle(db: AsyncSession, actor: Member | None, ballot: Ballot) -> None:
-    """Close a ballot whose timetable has run out (whoever looks first), and count it."""
+    """Follow the timetable, whoever looks first: open a draft whose opening time has come (freezing the
+    roll then), and close and count an open ballot whose closing time has passed."""
+    now = _now()
+    if ballot.state == "draft" and not ballot.by_hand and as_utc(ballot.opens_at) <= now < as_utc(ballot.closes_at):
+        try:
+            await _open(db, None, ballot, "timetable")
+        except Conflict:
+            pass  # an empty roll: the draft waits for the CAC, who is told why when opening it
     if ballot.state == "open" and as_utc(ballot.closes_at) <= _now():
         await _close_and_count(db, actor, ballot, "timetable")
         await db.refresh(ballot)
 
 
+async def settled(db: AsyncSession, actor: Member, ballot_id: int) -> Ballot:
+    """The ballot as its timetable says it is now (``ballot_for`` then ``settle``)."""
+    ballot = await ballot_for(db, actor, ballot_id)
+    await settle(db, actor, ballot)
+    return ballot
+
+
 async def close_ballot(db: AsyncSession, actor: Member, ballot_id: int) -> str:
     """The CAC closes voting early; the count runs and the result is published. Returns a note."""
     ballot = await ballot_for(db, actor, ballot_id)
-    if not can_run(actor, ballot.body):
-        raise Forbidden("Only the body's officers and CAC members close its ballots.")
+    if not await may_run(db, actor, ballot):
+        raise Forbidden("Only the body's officers and CAC members close its ballots (never a recall's holder).")
     if ballot.state != "open":
         raise Conflict("Only an open ballot can be closed.")
     return await _close_and_count(db, actor, ballot, "closed by the CAC")
@@ -487,8 +580,8 @@ async def _close_and_count(db: AsyncSession, actor: Member | None, ballot: Ballo
 async def count_again(db: AsyncSession, actor: Member, ballot_id: int) -> str:
     """Run the count of a closed ballot again (after a count that could not complete)."""
     ballot = await ballot_for(db, actor, ballot_id)
-    if not can_run(actor, ballot.body):
-        raise Forbidden("Only the body's officers and CAC members run its count.")
+    if not await may_run(db, actor, ballot):
+        raise Forbidden("Only the body's officers and CAC members run its count (never a recall's holder).")
     if ballot.state != "closed" or ballot.by_hand:
         raise Conflict("Only a closed ballot waiting for its count can be counted.")
     return await count_and_publish(db, actor, ballot.id)
@@ -540,6 +633,7 @@ async def count_and_publish(db: AsyncSession, actor: Member | None, ballot_id: i
                                                           "result": digest_of(record.result)})
     ballot.audit_head = published.hash
     await db.commit()
+    await ballot_notices.result_published(db, ballot)
     return await _record_motion_outcome(db, actor, ballot, record.result)
 
 
@@ -582,10 +676,11 @@ def hand_count_of(ballot: Ballot) -> HandCount | None:
 
 async def enter_hand_count(db: AsyncSession, actor: Member, ballot_id: int, count: HandCount):
     ballot = await ballot_for(db, actor, ballot_id)
-    if role_in(actor, ballot.body_id) != "cac_member" and not actor.is_site_admin:
-        raise Forbidden("The CAC enters the tellers' figures.")
+    if not await may_run(db, actor, ballot, "hand count"):
+        raise Forbidden("The CAC enters the tellers' figures (never a recall's holder).")
     if not ballot.by_hand or ballot.state == "published":
         raise Conflict("Figures are entered for a hand count that is not yet published.")
+    await _refuse_before_notice(db, ballot.id)
     spec = spec_of(ballot)
     check = check_hand_count(spec, count)
     ballot.hand_count = json.dumps(count.as_dict(), sort_keys=True)
@@ -599,8 +694,8 @@ async def enter_hand_count(db: AsyncSession, actor: Member, ballot_id: int, coun
 
 async def confirm_hand_count(db: AsyncSession, actor: Member, ballot_id: int) -> None:
     ballot = await ballot_for(db, actor, ballot_id)
-    if role_in(actor, ballot.body_id) != "teller":
-        raise Forbidden("Only the body's tellers confirm a hand count.")
+    if not await may_run(db, actor, ballot, "confirm"):
+        raise Forbidden("Only the body's tellers confirm a hand count (never a recall's holder).")
     count = hand_count_of(ballot)
     if count is None or ballot.state != "closed":
         raise Conflict("There are no figures waiting for confirmation.")
@@ -624,8 +719,8 @@ async def hand_count_status(db: AsyncSession, ballot: Ballot) -> tuple[bool, str
 
 async def publish_hand_count(db: AsyncSession, actor: Member, ballot_id: int) -> str:
     ballot = await ballot_for(db, actor, ballot_id)
-    if role_in(actor, ballot.body_id) != "cac_member" and not actor.is_site_admin:
-        raise Forbidden("The CAC publishes a hand count.")
+    if not await may_run(db, actor, ballot, "hand count"):
+        raise Forbidden("The CAC publishes a hand count (never a recall's holder).")
     count = hand_count_of(ballot)
     if count is None or ballot.state != "closed":
         raise Conflict("There are no figures to publish.")

@@ -20,7 +20,6 @@ from ballots.kinds import BallotSpec
 from server.services import ballots as ballot_actions
 from server.services.bodies import body_for
 from server.services.errors import ActionRefused, Invalid
-from server.services.permissions import role_in
 from server.views.ballot_charts import decision_chart, round_chart
 from server.views.context import database, require_viewer
 from server.views.render import STATIC_DIR, render, templates
@@ -35,6 +34,7 @@ MESSAGES = {
     "opened": "Voting is open. The roll is frozen and the ballot's fingerprint fixed.",
     "closed": "Voting closed; the result is published.",
     "proxy": "Your proxy is recorded.",
+    "proxy-withdrawn": "Your proxy's appointment is withdrawn: you may vote yourself.",
     "figures": "Figures entered. Two tellers must confirm them before publication.",
     "confirmed": "Your confirmation is recorded.",
     "published": "The result is published.",
@@ -97,7 +97,7 @@ def fields_from_form(form: FormData) -> ballot_actions.SpecFields:
         secret=field(form, "secret") != "no", may_change_vote=field(form, "may_change_vote") == "yes",
         proxies_allowed=field(form, "proxies_allowed") == "yes", weighted=field(form, "weighted") == "yes",
         by_hand=field(form, "by_hand") == "yes", motion_id=optional("motion_id"),
-        amendment_id=optional("amendment_id"), weights=weights)
+        amendment_id=optional("amendment_id"), weights=weights, roll_source=field(form, "roll_source") or "members")
 
 
 # --- a body's ballots ---------------------------------------------------------------------------
@@ -152,10 +152,11 @@ async def ballot_page(request: Request, error: str = "", status: int = 200, fiel
         hand = ballot_actions.hand_count_of(ballot)
         hand_check = check_hand_count(spec, hand) if hand else None
         hand_ready = await ballot_actions.hand_count_status(db, ballot) if ballot.by_hand else (False, "")
+        # who runs it: a recall's holder never does (server/services/recall.py: may_run)
+        roles = {a: await ballot_actions.may_run(db, member, ballot, a) for a in ("run", "hand count", "confirm")}
     return render(request, "ballots/ballot.html", {
         "ballot": ballot, "spec": spec, "paper": paper_of(spec), "mine": mine, "turnout": turnout,
-        "can_run": ballot_actions.can_run(member, ballot.body), "is_cac": role_in(member, ballot.body_id) == "cac_member"
-        or member.is_site_admin, "is_teller": role_in(member, ballot.body_id) == "teller",
+        "can_run": roles["run"], "is_cac": roles["hand count"], "is_teller": roles["confirm"],
         "state_labels": ballot_actions.STATE_LABELS, "ballot_kind_labels": ballot_actions.KIND_LABELS,
         "hand": hand, "hand_check": hand_check, "hand_ready": hand_ready, "sse_available": SSE_FILE.is_file(),
         "error": error, "fields": fields or {}, "message": MESSAGES.get(request.query_params.get("done", ""), ""),
@@ -202,6 +203,13 @@ async def appoint_proxy(request: Request) -> Response:
     async def act(db, member, ballot_id, form):
         await ballot_actions.appoint_proxy(db, member, ballot_id, field(form, "proxy"))
         return "proxy"
+    return await _act(request, act)
+
+
+async def withdraw_proxy(request: Request) -> Response:
+    async def act(db, member, ballot_id, _form):
+        await ballot_actions.withdraw_proxy(db, member, ballot_id)
+        return "proxy-withdrawn"
     return await _act(request, act)
 
 
@@ -258,27 +266,28 @@ async def cast_vote(request: Request) -> Response:
     current = require_viewer(request)
     form = await request.form()
     ballot_id = request.path_params["ballot_id"]
-    async with database(request) as db:
-        try:
+    try:
+        async with database(request) as db:  # closed before the vote waits for its round
             ballot = await ballot_actions.ballot_for(db, current.member, ballot_id)
             spec = ballot_actions.spec_of(ballot)
-            shown = {"id": ballot.id, "title": ballot.title}  # the vote's transaction expires the row
-            submitted, numbers = submission_from(form, spec)
-            behalf = field(form, "on_behalf_of").strip()
-            cast = await ballot_actions.cast_vote(
-                db, current.member, ballot_id, submitted, numbers=numbers,
-                on_behalf_of=int(behalf) if behalf.isdigit() else None,
-                previous_receipt=field(form, "previous_receipt"))
-        except ActionRefused as refused:
-            if refused.status in (401, 403, 404):
-                raise
-            return await ballot_page(request, refused.message, refused.status, refused.fields)
+            shown = {"id": ballot.id, "title": ballot.title}
+        submitted, numbers = submission_from(form, spec)
+        behalf = field(form, "on_behalf_of").strip()
+        cast = await ballot_actions.cast_vote(
+            request.app.state.sessions, request.app.state.ballot_box, current.member, ballot_id, submitted,
+            numbers=numbers, on_behalf_of=int(behalf) if behalf.isdigit() else None,
+            previous_receipt=field(form, "previous_receipt"))
+    except ActionRefused as refused:
+        if refused.status in (401, 403, 404):
+            raise
+        return await ballot_page(request, refused.message, refused.status, refused.fields)
     return render(request, "ballots/receipt.html", {"ballot": shown, "spec": spec, "cast": cast})
 
 
 async def roll_page(request: Request) -> Response:
     current = require_viewer(request)
     async with database(request) as db:
+        await ballot_actions.settled(db, current.member, request.path_params["ballot_id"])
         ballot, entries = await ballot_actions.roll_of(db, current.member, request.path_params["ballot_id"])
         spec = ballot_actions.spec_of(ballot)
         voted = (await ballot_actions.rows.voted_member_ids(db, ballot.id)) if not spec.secret else set()

@@ -75,7 +75,8 @@ async def test_refusals_say_what_to_fix(as_member, setup, roles):
         "quotas": [{"label": "women", "minimum": 2, "members": ["Ann"]}], "opens": "2026-01-01T00:00:00Z",
         "closes": "2030-01-01T00:00:00Z"})
     assert unmeetable.status_code == 400 and unmeetable.json()["error"]["message"].startswith("The ballot was not set up")
-    closed = await setup(olive, kind="motion", title="Not yet", open=False)
+    closed = await setup(olive, kind="motion", title="Not yet", open=False,  # before its opening time
+                         opens=(datetime.now(timezone.utc) + timedelta(hours=1)).isoformat())
     early = await nora.api("POST", f"/api/v1/ballots/{closed}/votes", {"choice": "yes"})
     assert early.status_code == 409 and "not opened" in early.json()["error"]["message"]
 
