@@ -20,6 +20,8 @@ from server.db.models_groupings import (
     Petition,
     PetitionSignature,
 )
+from server.groupings.allowance import WeekRule
+from server.groupings.petition_kinds import ADDITIONAL_NMM
 
 AT = datetime(2026, 11, 16, 10, 0, tzinfo=timezone.utc)
 PURPOSE = ("We propose **individual elections, term limits and secret ballots** for the NSC, and ask the "
@@ -67,13 +69,13 @@ async def load_demo_groupings(db: AsyncSession) -> None:
     db.add_all([first, second])
     await db.flush()
     db.add(Circulation(body_id=faction.id, document_id=document.id, version_id=second.id, kind="document",
-                       by_id=author, at=AT))
+                       by_id=author, at=AT, week=WeekRule().week_of(AT)))
     members = (await db.execute(select(func.count(Member.id)))).scalar_one()
     branches = (await db.execute(select(func.count(Body.id)).where(Body.kind == "branch"))).scalar_one()
     petition = Petition(body_id=nmm.id, title="An additional NMM on the housing crisis",
                         text="We ask the steering committee to convene an additional national members' meeting "
-                             "on the housing crisis.", rule="10% of the branches or 20% of the membership",
-                        convene_within="6 weeks", base_members=members, base_branches=branches,
+                             "on the housing crisis.", rule=ADDITIONAL_NMM.rule,
+                        convene_within=ADDITIONAL_NMM.convene_within, base_members=members, base_branches=branches,
                         opened_by_id=people[PETITION_SIGNERS[0]].id,
                         # opened as the demo loads: its base is the members as loaded, who may all sign
                         opened_at=datetime.now(timezone.utc))

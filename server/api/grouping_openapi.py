@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.api.bulletin_openapi import BULLETIN_SCHEMAS, bulletin_paths
+from server.api.by_election_openapi import BY_ELECTION_SCHEMAS, by_election_paths
 from server.api.motion_openapi import CSRF, ERRORS, INT, STR, _body, _json, _param, _ref
 
 _ANY = {"type": "object"}
@@ -42,8 +44,13 @@ GROUPING_PATHS: dict[str, Any] = {
         "get": _op("Every faction's and platform's use of its weekly allowances", "The table", _ANY)},
     "/api/v1/groupings/{proposal_id}": {"get": _op("One grouping", "The grouping", _ref("Grouping"), params=_PROPOSAL)},
     "/api/v1/groupings/{proposal_id}/signatures": {
-        "post": _op("Sign a faction or platform proposal; at the minimum it is formed", "Signed", _ref("Grouping"),
+        "post": _op("Sign a faction or platform proposal; at the minimum it is formed, and a signer of a formed "
+                    "one joins it", "Signed", _ref("Grouping"),
                     params=_PROPOSAL, unsafe=True, status="201")},
+    "/api/v1/groupings/{proposal_id}/members": {
+        "post": _op("Join a grouping: sign a faction or platform (once formed you are a member), or join an "
+                    "approved caucus or fraction", "Joined", _ref("Grouping"), params=_PROPOSAL, unsafe=True,
+                    status="201")},
     "/api/v1/groupings/{proposal_id}/decision": {
         "post": _op("Approve or refuse a caucus or fraction request, with a reason", "Decided", _ref("Grouping"),
                     _body({"decision": {"type": "string", "enum": ["approve", "refuse"]}, "reason": STR},
@@ -70,9 +77,6 @@ GROUPING_PATHS: dict[str, Any] = {
                     "allowance message when this week's is used", "Circulated", _ANY,
                     _body({"kind": {"type": "string", "enum": ["document", "article"]}}), params=_DOC,
                     unsafe=True, status="201")},
-    "/api/v1/bulletin/{issue_id}": {
-        "get": _op("A bulletin issue and its docket: every submission, refusal with its reason, appeal and reply",
-                   "The issue", _ANY, params=[_param("issue_id")])},
     "/api/v1/petitions/{petition_id}": {
         "get": _op("A petition: its threshold against the base frozen at opening, in words; who signed; "
                    "the convening deadline once met", "The petition", _ANY, params=[_param("petition_id")])},
@@ -80,3 +84,9 @@ GROUPING_PATHS: dict[str, Any] = {
         "get": _op("A recall motion: supporters against the body's rule, its ballot, and whether the post was "
                    "vacated and a by-election opened", "The recall", _ANY, params=[_param("recall_id")])},
 }
+# the bulletin's routes are described beside its API (server/api/bulletin_openapi.py)
+GROUPING_PATHS.update(bulletin_paths(_op))
+GROUPING_SCHEMAS.update(BULLETIN_SCHEMAS)
+# by-elections and nominations are described beside their API (server/api/by_election_openapi.py)
+GROUPING_PATHS.update(by_election_paths(_op))
+GROUPING_SCHEMAS.update(BY_ELECTION_SCHEMAS)

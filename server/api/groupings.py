@@ -102,6 +102,13 @@ async def sign_grouping(request: Request) -> Response:
     return JSONResponse(_proposal(view), status_code=201)
 
 
+async def join_grouping(request: Request) -> Response:
+    current = require_viewer(request)
+    async with database(request) as db:
+        view = await groupings.join(db, current.member, request.path_params["proposal_id"])
+    return JSONResponse(_proposal(view), status_code=201)
+
+
 async def decide_grouping(request: Request) -> Response:
     current = require_viewer(request)
     data = await _json_body(request)
@@ -203,6 +210,7 @@ GROUPING_API_ROUTES = [
     Route("/api/v1/groupings/allowance", allowance, methods=["GET"]),
     Route("/api/v1/groupings/{proposal_id:int}", get_grouping, methods=["GET"]),
     Route("/api/v1/groupings/{proposal_id:int}/signatures", sign_grouping, methods=["POST"]),
+    Route("/api/v1/groupings/{proposal_id:int}/members", join_grouping, methods=["POST"]),
     Route("/api/v1/groupings/{proposal_id:int}/decision", decide_grouping, methods=["POST"]),
     Route("/api/v1/bodies/{body_id:int}/grouping-rules", set_rules, methods=["PUT"]),
     Route("/api/v1/bodies/{body_id:int}/documents", create_document, methods=["POST"]),

@@ -76,6 +76,9 @@ class DocketEntry:
     reason: str | None = None
     appeal: str | None = None
     appeal_outcome: str | None = None
+    #: the editor who refused it and when, so the docket says who took the decision
+    decided_by: str | None = None
+    decided_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,8 @@ def _check(issue: BulletinIssue) -> None:
             raise BulletinError(f"docket entry {number} ({entry.title!r}) has an appeal outcome but no appeal")
         if entry.submitted_at.tzinfo is None:
             raise BulletinError(f"docket entry {number} ({entry.title!r}): submission time has no time zone")
+        if entry.decided_at is not None and entry.decided_at.tzinfo is None:
+            raise BulletinError(f"docket entry {number} ({entry.title!r}): decision time has no time zone")
     for number, document in enumerate(issue.documents, start=1):
         if not document.title.strip():
             raise BulletinError(f"document {number} has no title")
@@ -187,8 +192,15 @@ def _byline(document: BulletinDocument) -> str:
 
 
 def _when(moment: datetime, zone: ZoneInfo) -> str:
+    """``9 March 2026 at 14:05``, in the organisation's time zone (the cover names the zone)."""
     local = moment.astimezone(zone)
     return f"{day_month_year(local.date())} at {local:%H:%M}"
+
+
+def local_moment(moment: datetime, time_zone: str) -> str:
+    """A stored UTC moment as the pages show it: ``9 March 2026 at 14:05 GMT``, the same local
+    time as the PDF, with the zone's abbreviation."""
+    return f"{_when(moment, ZoneInfo(time_zone))} {moment.astimezone(ZoneInfo(time_zone)):%Z}"
 
 
 def _cover(pdf: FPDF, issue: BulletinIssue, documents: list[BulletinDocument],
@@ -207,7 +219,8 @@ def _cover(pdf: FPDF, issue: BulletinIssue, documents: list[BulletinDocument],
     pdf.set_font("DejaVu", "", 11)
     summary = (f"{len(documents)} document{'s' if len(documents) != 1 else ''}, in the order they were "
                f"submitted. {len(docket)} submission{'s' if len(docket) != 1 else ''} in the docket, "
-               f"{refused} refused; every refusal is printed there with the reason {issue.editors} gave.")
+               f"{refused} refused; every refusal is printed there with the reason {issue.editors} gave. "
+               f"Times are {issue.time_zone} time.")
     pdf.multi_cell(0, 6, summary, align="C", new_x="LMARGIN", new_y="NEXT")
 
 
@@ -287,6 +300,9 @@ def _docket(pdf: FPDF, name: str, issue: BulletinIssue, docket: list[DocketEntry
         lines = [f"Submitted by {entry.submitted_by}, {_when(entry.submitted_at, zone)}.",
                  f"Decision: {entry.decision}."]
         if entry.decision == "refused":
+            if entry.decided_by:
+                when = f", {_when(entry.decided_at, zone)}" if entry.decided_at else ""
+                lines.append(f"Refused by {entry.decided_by}{when}.")
             lines.append(f"Reason for refusal: {entry.reason}")
         if entry.appeal:
             lines.append(f"Appeal: {entry.appeal}")

@@ -8,12 +8,12 @@ foundation's memberships and roles; the proposal keeps how it came to be.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.db.models import Base, Body, Meeting, Member, _one_of, utcnow  # noqa: F401
+from server.db.models import Base, Body, Holding, Meeting, Member, Position, _one_of, utcnow  # noqa: F401
 from server.db.types import UTCDateTime
 
 GROUPING_KINDS = ("faction", "platform", "caucus", "fraction")
@@ -130,7 +130,11 @@ class Circulation(Base):
     members, or published as an article (DOMAIN: once a week each)."""
 
     __tablename__ = "circulations"
-    __table_args__ = (CheckConstraint(_one_of("kind", CIRCULATION_KINDS), name="kind"),)
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", CIRCULATION_KINDS), name="kind"),
+        #: one use of each allowance a week, held by the database even for simultaneous requests
+        UniqueConstraint("body_id", "kind", "week"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"), index=True)
@@ -139,6 +143,9 @@ class Circulation(Base):
     kind: Mapped[str] = mapped_column(String(20))
     by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: the local date its week began (``WeekRule.week_of``); empty only on a second use of one
+    #: week recorded before migration 0006 made the week unique
+    week: Mapped[date | None] = mapped_column(Date)
 
     body: Mapped[Body] = relationship()
     version: Mapped[GroupingDocumentVersion] = relationship()
@@ -222,6 +229,7 @@ class BulletinSubmission(Base):
     grouping: Mapped["Body | None"] = relationship(foreign_keys=[grouping_id])
     names_body: Mapped["Body | None"] = relationship(foreign_keys=[names_body_id])
     names_member: Mapped["Member | None"] = relationship(foreign_keys=[names_member_id])
+    decided_by: Mapped["Member | None"] = relationship(foreign_keys=[decided_by_id])
     reply_to: Mapped["BulletinSubmission | None"] = relationship(remote_side=[id], foreign_keys=[reply_to_id])
     appeals: Mapped[list["BulletinAppeal"]] = relationship(order_by="BulletinAppeal.id")
 
@@ -362,6 +370,7 @@ class RecallMotion(Base):
     body: Mapped[Body] = relationship()
     started_by: Mapped["Member | None"] = relationship()
     supporters: Mapped[list["RecallSupporter"]] = relationship(order_by="RecallSupporter.id")
+    by_election: Mapped["ByElection | None"] = relationship(viewonly=True, uselist=False)
 
 
 class RecallSupporter(Base):
@@ -374,3 +383,71 @@ class RecallSupporter(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     member: Mapped[Member] = relationship()
+
+
+# --- by-elections ---------------------------------------------------------------------------
+
+BY_ELECTION_CAUSES = ("recall", "resignation")
+#: nominations, then the election ballot, then filled (a holder recorded) or unfilled
+BY_ELECTION_STATES = ("nominations", "ballot", "filled", "unfilled")
+NOMINATION_STATES = ("awaiting", "accepted", "withdrawn")
+
+
+class ByElection(Base):
+    """A vacated post refilled by the body that elected its holder (DOMAIN: every position
+    is filled by election in the relevant body): nominations until ``nominations_close_at``,
+    then an office ballot of the accepted nominees, whose winner becomes the new holder."""
+
+    __tablename__ = "by_elections"
+    __table_args__ = (
+        CheckConstraint(_one_of("cause", BY_ELECTION_CAUSES), name="cause"),
+        CheckConstraint(_one_of("state", BY_ELECTION_STATES), name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("positions.id", ondelete="CASCADE"), index=True)
+    #: the electing body: its members nominate, stand and vote
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"), index=True)
+    #: the holding whose end vacated the post
+    vacated_holding_id: Mapped[int | None] = mapped_column(ForeignKey("holdings.id", ondelete="SET NULL"), index=True)
+    cause: Mapped[str] = mapped_column(String(20))
+    recall_id: Mapped[int | None] = mapped_column(ForeignKey("recall_motions.id", ondelete="SET NULL"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default="nominations")
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    nominations_close_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ballot_id: Mapped[int | None] = mapped_column(ForeignKey("ballots.id", ondelete="SET NULL"))
+    #: the holding the election's winner was given
+    holding_id: Mapped[int | None] = mapped_column(ForeignKey("holdings.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    body: Mapped[Body] = relationship()
+    position: Mapped["Position"] = relationship()
+    vacated_holding: Mapped["Holding | None"] = relationship(foreign_keys=[vacated_holding_id])
+    holding: Mapped["Holding | None"] = relationship(foreign_keys=[holding_id])
+    nominations: Mapped[list["Nomination"]] = relationship(order_by="Nomination.id", back_populates="by_election")
+
+
+class Nomination(Base):
+    """A member nominated in a by-election. Self-nominations stand at once; a nomination of
+    someone else stands once they accept. Withdrawn by the nominee or nominator while open."""
+
+    __tablename__ = "by_election_nominations"
+    __table_args__ = (
+        UniqueConstraint("by_election_id", "nominee_id"),
+        CheckConstraint(_one_of("state", NOMINATION_STATES), name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    by_election_id: Mapped[int] = mapped_column(ForeignKey("by_elections.id", ondelete="CASCADE"), index=True)
+    nominee_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    nominated_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    nominated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    state: Mapped[str] = mapped_column(String(20), default="awaiting")
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the name on the ballot paper (the member's name, told apart from a namesake's)
+    ballot_name: Mapped[str] = mapped_column(String(240), default="")
+
+    by_election: Mapped[ByElection] = relationship(back_populates="nominations")
+    nominee: Mapped[Member] = relationship(foreign_keys=[nominee_id])
+    nominated_by: Mapped["Member | None"] = relationship(foreign_keys=[nominated_by_id])

@@ -103,25 +103,26 @@ class AllowanceDecision:
 
 
 def check_allowance(uses: Iterable[Use], faction: str, kind: UseKind, now: datetime,
-                    rule: WeekRule = WeekRule()) -> AllowanceDecision:
+                    rule: WeekRule = WeekRule(), grouping: str = "faction") -> AllowanceDecision:
     """May ``faction`` circulate a document (or publish an article) at ``now``?
 
     One of each kind per calendar week (DOMAIN, factions); the other kind and other
-    factions' uses do not count against it.
+    factions' uses do not count against it. ``grouping`` names what kind of grouping the
+    sentence is about ("faction", or "platform" for a platform's allowance).
     """
     _check_kind(kind)
     week = rule.week_of(now)
     earlier = [use for use in uses
                if use.faction == faction and use.kind == kind and rule.week_of(use.at) == week]
     if not earlier:
-        message = (f"The faction may {'circulate its document' if kind == 'document' else 'publish its article'}"
+        message = (f"The {grouping} may {'circulate its document' if kind == 'document' else 'publish its article'}"
                    f" for the week of {_day_words(week, [week])}.")
         return AllowanceDecision(True, faction, kind, week, None, None, None, message)
     first = min(earlier, key=lambda use: use.at)
     used_at = first.at.astimezone(rule.zone)
     next_week = week + timedelta(days=7)
     shown = [week, used_at.date(), next_week]
-    message = (f"The faction's {kind} for the week of {_day_words(week, shown)} was already "
+    message = (f"The {grouping}'s {kind} for the week of {_day_words(week, shown)} was already "
                f"{_VERBS[kind]} on {_day_words(used_at.date(), shown)}; "
                f"next allowed on {_day_words(next_week, shown)}.")
     return AllowanceDecision(False, faction, kind, week, used_at, next_week,

@@ -179,6 +179,10 @@ def petition_status(rule: PetitionRule, base: PetitionBase, counts: Mapping[Peti
         total = base.total(threshold.unit)
         if count > total:
             raise FormationError(f"{count} {threshold.unit} signed but the base has only {total}")
+        if total == 0:  # a share of nothing is nothing: no signature would be needed
+            checks.append(ThresholdCheck(False, 0, Fraction(0), f"there were no {threshold.unit} when it opened, "
+                                                                   "so it cannot be met that way"))
+            continue
         checks.append(share_threshold(count, total, threshold.share, unit=threshold.unit))
     met = any(check.met for check in checks)
     return PetitionStatus(met, tuple(checks), "; or ".join(check.words for check in checks))

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from typing import Sequence
 
 from server.dates import day_month_year
-from server.mail.message import KIND_WORDS, Recipient, build_message
+from server.mail.message import KIND_WORDS, Recipient, build_message, one_line
 from server.mail.settings import MailSettings
 from server.mail.tokens import unsubscribe_token, unsubscribe_url
 
@@ -63,11 +63,11 @@ def build_digest(settings: MailSettings, secret_key: str, recipient: Recipient,
         stop_link = unsubscribe_url(settings.public_url,
                                     unsubscribe_token(secret_key, recipient.member_id, kind))
         text_parts.append(heading + "\n" + "-" * len(heading) + "\n" + "\n".join(
-            f"* {item.title}" + (f": {item.summary}" if item.summary else "") + f"\n  {item.url}"
+            f"* {one_line(item.title)}" + (f": {item.summary}" if item.summary else "") + f"\n  {item.url}"
             for item in items) + f"\n(To stop {KIND_WORDS[kind]}: {stop_link})")
         html_parts.append(
             f"<h2>{html.escape(heading)}</h2>\n<ul>\n" + "".join(
-                f'<li><a href="{html.escape(item.url, quote=True)}">{html.escape(item.title)}</a>'
+                f'<li><a href="{html.escape(item.url, quote=True)}">{html.escape(one_line(item.title))}</a>'
                 + (f": {html.escape(item.summary)}" if item.summary else "") + "</li>\n"
                 for item in items)
             + f'</ul>\n<p style="font-size:smaller"><a href="{html.escape(stop_link, quote=True)}">'
@@ -81,11 +81,11 @@ def build_event_message(settings: MailSettings, secret_key: str, recipient: Reci
     """One event by email, for members who chose that; its link stops this kind only."""
     if event.kind not in SECTIONS:
         raise ValueError(f"unknown notification kind {event.kind!r}: use one of {', '.join(SECTIONS)}")
-    label = SECTIONS[event.kind][1]
-    subject = f"{organisation}: new {label}: {event.title}"
+    label, title = SECTIONS[event.kind][1], one_line(event.title)  # a typed title may hold line breaks
+    subject = f"{organisation}: new {label}: {title}"
     summary = f"\n\n{event.summary}" if event.summary else ""
-    text = f"New {label}: {event.title}{summary}\n\nRead it at {event.url}"
+    text = f"New {label}: {title}{summary}\n\nRead it at {event.url}"
     fragment = (f'<p>New {html.escape(label)}: <a href="{html.escape(event.url, quote=True)}">'
-                f"{html.escape(event.title)}</a></p>"
+                f"{html.escape(title)}</a></p>"
                 + (f"<p>{html.escape(event.summary)}</p>" if event.summary else ""))
     return build_message(settings, secret_key, recipient, event.kind, subject, text, fragment)

@@ -8,6 +8,7 @@ Every message carries ``List-Unsubscribe`` with the signed link and
 from __future__ import annotations
 
 import html
+import unicodedata
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -27,6 +28,14 @@ KIND_WORDS = {
 }
 
 
+def one_line(text: str) -> str:
+    """``text`` safe for a header: every line break and control character (CR, LF, NEL, U+2028,
+    NUL, ...) becomes a space and runs of spaces one. A title a member typed reaches the
+    Subject; a line break there would make the email library refuse the whole message."""
+    return " ".join("".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+                            for ch in text).split())
+
+
 @dataclass(frozen=True)
 class Recipient:
     member_id: int
@@ -36,7 +45,7 @@ class Recipient:
     @property
     def address(self) -> Address:
         local, _, domain = self.email.rpartition("@")
-        return Address(display_name=self.name, username=local, domain=domain)
+        return Address(display_name=one_line(self.name), username=local, domain=domain)
 
 
 def build_message(settings: MailSettings, secret_key: str, recipient: Recipient, kind: str,
@@ -45,14 +54,14 @@ def build_message(settings: MailSettings, secret_key: str, recipient: Recipient,
     """A message whose unsubscribe link stops ``kind`` for this member only.
 
     ``html_fragment`` must already be safe HTML (rendered by our templates or sanitised);
-    ``text`` is its plain-text twin.
+    ``text`` is its plain-text twin. The subject is made one line (``one_line``).
     """
     link = unsubscribe_url(settings.public_url, unsubscribe_token(secret_key, recipient.member_id, kind))
     stops = KIND_WORDS[kind]
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = recipient.address
-    message["Subject"] = subject
+    message["Subject"] = one_line(subject)
     message["Date"] = format_datetime(sent_at or datetime.now(timezone.utc))
     message["Message-ID"] = make_msgid(domain=settings.sender.domain or None)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies

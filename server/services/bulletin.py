@@ -6,24 +6,70 @@ the right of reply of a grouping or officer named in a document.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from server.bulletin.pdf import BulletinDocument, BulletinIssue as PdfIssue, DocketEntry, render_bulletin_pdf
-from server.db.models import Body, Member, Membership
-from server.db.models_groupings import BulletinAppeal, BulletinIssue, BulletinSubmission
+from server.bulletin.pdf import (BulletinDocument, BulletinIssue as PdfIssue, DocketEntry, local_moment,
+                                 render_bulletin_pdf)
+from server.bulletin.store import stored_pdf
+from server.db.models import Body, Holding, Member, Membership
+from server.db.models_groupings import (GROUPING_KINDS, BulletinAppeal, BulletinIssue, BulletinSubmission,
+                                        GroupingRules)
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
+from server.services.groupings import describe, proposal_for_body
 from server.services.meetings import parse_moment
 from server.services.notices import add_notices
 
 MAX_TEXT = 200_000
+DEFAULT_TIME_ZONE = "Europe/London"
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+async def time_zone_for(db: AsyncSession, body_id: int | None = None) -> str:
+    """The zone the bulletin's times are shown in: the one configured for the weekly allowance
+    (GroupingRules) of the issue's body if it has its own, otherwise the organisation's (its
+    national members' meeting's), otherwise Europe/London."""
+    if body_id is not None and (rules := await db.get(GroupingRules, body_id)) is not None:
+        return rules.time_zone
+    configured = await db.execute(select(GroupingRules.time_zone).join(Body, Body.id == GroupingRules.body_id)
+                                  .where(Body.kind == "national_members_meeting").order_by(Body.id))
+    return configured.scalars().first() or DEFAULT_TIME_ZONE
+
+
+def clock(time_zone: str) -> Callable[[datetime], str]:
+    """For templates: a UTC moment as ``9 March 2026 at 14:05 GMT`` in the organisation's zone."""
+    return lambda moment: local_moment(moment, time_zone)
+
+
+async def nameable_officers(db: AsyncSession, today: date | None = None) -> list[tuple[int, str]]:
+    """Members a document may name as an officer (they get a right of reply): the officers of
+    any body and the current holders of positions, as (member id, "Name, what they hold")."""
+    today = today or _now().date()
+    offices: dict[int, list[str]] = {}
+    names: dict[int, str] = {}
+    officers = await db.execute(select(Member.id, Member.name, Body.name)
+                                .join(Membership, Membership.member_id == Member.id)
+                                .join(Body, Body.id == Membership.body_id).where(Membership.role == "officer"))
+    for member_id, name, body in officers.all():
+        names[member_id] = name
+        offices.setdefault(member_id, []).append(f"officer of {body}")
+    holders = await db.execute(select(Holding).options(selectinload(Holding.member), selectinload(Holding.position))
+                               .where(Holding.starts_on <= today,
+                                      or_(Holding.ends_on.is_(None), Holding.ends_on > today)))
+    for holding in holders.scalars().all():
+        names[holding.member_id] = holding.member.name
+        offices.setdefault(holding.member_id, []).append(holding.position.title)
+    return sorted(((member_id, f"{names[member_id]}, {', '.join(offices[member_id])}") for member_id in names),
+                  key=lambda pair: pair[1].casefold())
 
 
 async def _roles(db: AsyncSession, member: Member) -> dict[int, str]:
@@ -46,6 +92,7 @@ def _loaded():
             selectinload(BulletinIssue.submissions).selectinload(BulletinSubmission.grouping),
             selectinload(BulletinIssue.submissions).selectinload(BulletinSubmission.names_body),
             selectinload(BulletinIssue.submissions).selectinload(BulletinSubmission.names_member),
+            selectinload(BulletinIssue.submissions).selectinload(BulletinSubmission.decided_by),
             selectinload(BulletinIssue.submissions).selectinload(BulletinSubmission.appeals),
             selectinload(BulletinIssue.submissions).selectinload(BulletinSubmission.reply_to))
 
@@ -67,8 +114,9 @@ async def issue_by_id(db: AsyncSession, issue_id: int) -> BulletinIssue:
 
 
 async def create_issue(db: AsyncSession, actor: Member, *, body_slug: str, title: str, deadline: str,
-                       editors_slug: str = "") -> BulletinIssue:
-    """Site admins and the body's officers open an issue for submissions."""
+                       editors_slug: str = "", deadline_in_local_time: bool = False) -> BulletinIssue:
+    """Site admins and the body's officers open an issue for submissions. The pages type the
+    deadline in the organisation's time zone (``deadline_in_local_time``); the API sends UTC."""
     body = (await db.execute(select(Body).where(Body.slug == body_slug.strip()))).scalars().first()
     if body is None:
         raise Invalid(f"There is no body {body_slug!r}.", {"body": "Unknown body."})
@@ -81,7 +129,10 @@ async def create_issue(db: AsyncSession, actor: Member, *, body_slug: str, title
         editors = (await db.execute(select(Body).where(Body.slug == editors_slug.strip()))).scalars().first()
         if editors is None:
             raise Invalid(f"There is no body {editors_slug!r} to edit the bulletin.", {"editors": "Unknown body."})
-    issue = BulletinIssue(body_id=body.id, title=title.strip(), deadline=parse_moment(deadline, "deadline"),
+    closes = parse_moment(deadline, "deadline")
+    if deadline_in_local_time and datetime.fromisoformat(deadline.strip()).tzinfo is None:
+        closes = closes.replace(tzinfo=ZoneInfo(await time_zone_for(db, body.id))).astimezone(timezone.utc)
+    issue = BulletinIssue(body_id=body.id, title=title.strip(), deadline=closes,
                           editors_body_id=editors.id if editors else None, created_by_id=actor.id)
     db.add(issue)
     await db.commit()
@@ -96,7 +147,8 @@ async def submit(db: AsyncSession, actor: Member, issue_id: int, *, title: str, 
     now = now or _now()
     issue = await issue_by_id(db, issue_id)
     if issue.state != "open" or now > issue.deadline:
-        raise Conflict(f"Submissions to {issue.title} closed on {issue.deadline:%d %B %Y %H:%M} UTC.")
+        closed = local_moment(issue.deadline, await time_zone_for(db, issue.body_id))
+        raise Conflict(f"Submissions to {issue.title} closed on {closed}.")
     problems = {}
     if not title.strip():
         problems["title"] = "A title is needed."
@@ -109,6 +161,14 @@ async def submit(db: AsyncSession, actor: Member, issue_id: int, *, title: str, 
     roles = await _roles(db, actor)
     if grouping_id is not None and grouping_id not in roles:
         raise Forbidden("You can submit only for a grouping you belong to.")
+    if grouping_id is not None:
+        await _check_live_grouping(db, grouping_id, now)
+    if names_body_id is not None and await db.get(Body, names_body_id) is None:
+        raise Invalid(f"There is no body number {names_body_id} to name; leave it empty or give the number of "
+                      "the grouping the document criticises.", {"names_body_id": "Unknown body."})
+    if names_member_id is not None and names_member_id not in dict(await nameable_officers(db, now.date())):
+        raise Invalid(f"Member number {names_member_id} holds no office; a right of reply is given to a named "
+                      "officer or grouping.", {"names_member_id": "Not an officer."})
     if reply_to_id is not None:
         original = await db.get(BulletinSubmission, reply_to_id)
         if original is None or original.state != "published":
@@ -126,6 +186,20 @@ async def submit(db: AsyncSession, actor: Member, issue_id: int, *, title: str, 
     db.add(submission)
     await db.commit()
     return submission
+
+
+async def _check_live_grouping(db: AsyncSession, grouping_id: int, now: datetime) -> None:
+    """Only a faction, platform, caucus or fraction that has not dissolved submits in its own name."""
+    body = await db.get(Body, grouping_id)
+    if body.kind not in GROUPING_KINDS:
+        raise Invalid(f"{body.name} is not a faction, platform, caucus or fraction, so it does not submit to the "
+                      "bulletin in its own name; submit as yourself.", {"grouping_id": "Not a grouping."})
+    proposal = await proposal_for_body(db, body.id)
+    if proposal is not None:
+        view = await describe(db, proposal, now)
+        if view.dissolved:
+            raise Conflict(f"{body.name} has dissolved, so it no longer submits in its own name; submit as "
+                           f"yourself. {view.life.words}")
 
 
 async def submission_by_id(db: AsyncSession, submission_id: int) -> BulletinSubmission:
@@ -208,6 +282,10 @@ async def publish(db: AsyncSession, actor: Member, issue_id: int, now: datetime 
         raise Forbidden("Only the bulletin's editors publish an issue.")
     if issue.state != "open":
         raise Conflict("This issue is already published.")
+    if now < issue.deadline:
+        until = local_moment(issue.deadline, await time_zone_for(db, issue.body_id))
+        raise Conflict(f"{issue.title} takes submissions until {until}; it can be published only after that, "
+                       "so that no one is shut out.")
     for submission in issue.submissions:
         if submission.state == "submitted":
             submission.state = "published"
@@ -234,8 +312,9 @@ def _byline(submission: BulletinSubmission) -> str:
     return submission.author.name + (f" for {submission.grouping.name}" if submission.grouping else "")
 
 
-def issue_pdf(issue: BulletinIssue, organisation: str) -> bytes:
-    """The published issue as one PDF (server/bulletin/pdf.py: contents, documents, docket)."""
+def pdf_issue(issue: BulletinIssue, organisation: str, time_zone: str = DEFAULT_TIME_ZONE) -> PdfIssue:
+    """What the issue's PDF shows (server/bulletin/pdf.py: contents, documents, docket), times
+    in the organisation's zone and each refusal with the editor who made it."""
     documents = [BulletinDocument(s.title, (s.author.name,), s.submitted_at, s.text,
                                   s.grouping.name if s.grouping else None)
                  for s in issue.submissions if s.state == "published"]
@@ -245,7 +324,24 @@ def issue_pdf(issue: BulletinIssue, organisation: str) -> bytes:
         docket.append(DocketEntry(s.title, _byline(s), s.submitted_at,
                                   "published" if s.state in ("published", "submitted") else s.state,
                                   s.reason or None, latest.grounds if latest else None,
-                                  (latest.outcome or "pending") if latest else None))
+                                  (latest.outcome or "pending") if latest else None,
+                                  s.decided_by.name if s.state == "refused" and s.decided_by else None,
+                                  s.decided_at if s.state == "refused" else None))
     editors = issue.editors_body.name if issue.editors_body else f"the CAC of {issue.body.name}"
-    published = (issue.published_at or _now()).date()
-    return render_bulletin_pdf(PdfIssue(organisation, issue.title, published, documents, docket, editors=editors))
+    published = (issue.published_at or _now()).astimezone(ZoneInfo(time_zone)).date()
+    return PdfIssue(organisation, issue.title, published, documents, docket, time_zone=time_zone, editors=editors)
+
+
+def issue_pdf(issue: BulletinIssue, organisation: str, time_zone: str = DEFAULT_TIME_ZONE) -> bytes:
+    """The issue as one PDF, built now (blocking: prefer ``kept_issue_pdf`` in a request)."""
+    return render_bulletin_pdf(pdf_issue(issue, organisation, time_zone))
+
+
+async def kept_issue_pdf(db: AsyncSession, issue: BulletinIssue, data_dir: Path,
+                         organisation: str | None = None) -> bytes:
+    """The published issue's PDF, built once per version of the issue and kept in the data
+    directory (server/bulletin/store.py); the build runs off the event loop."""
+    if issue.state != "published":
+        raise Conflict("The PDF is made when the issue is published.")
+    spec = pdf_issue(issue, organisation or issue.body.name, await time_zone_for(db, issue.body_id))
+    return await stored_pdf(data_dir, issue.id, spec)

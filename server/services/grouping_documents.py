@@ -1,6 +1,12 @@
 """A grouping's documents: markdown in versions (sanitised when shown, diffed between
 versions), and a faction's or platform's weekly circulation of one document to all members
-and one article, enforced by ``server/groupings/allowance.py`` with its exact message.
+and one article, enforced by ``server/groupings/allowance.py`` with its exact message and
+held by the database's unique week of each circulation (simultaneous requests included).
+
+Who reads what (docs/groupings.md): the grouping's members read every version and
+attachment; everyone else, site admins included, reads a document only once it has been
+circulated, and then only the circulated versions and the attachments it had when last
+circulated, so the grouping's later drafts stay its own.
 """
 
 from __future__ import annotations
@@ -8,8 +14,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.db.models import Body, Member, Membership
 from server.db.models_groupings import (
@@ -22,7 +30,7 @@ from server.db.models_groupings import (
 from server.groupings.attachments import AttachmentRefused, check_attachment
 from server.groupings.allowance import UsageRow, Use, check_allowance, usage_table
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
-from server.services.notices import add_notices
+from server.services.notices import add_notices, deliver_now
 from server.services.groupings import describe, proposal_for_body, rules_for, week_rule
 
 GROUPING_BODY_KINDS = ("faction", "platform", "caucus", "fraction")
@@ -65,11 +73,32 @@ def _check_text(title: str, text: str) -> tuple[str, str]:
     return title, text
 
 
-async def documents_of(db: AsyncSession, body: Body) -> list[GroupingDocument]:
+def _as_circulated(document: GroupingDocument) -> GroupingDocument:
+    """Narrow a loaded document to what members outside its grouping read: the circulated
+    versions, and the attachments it had when it was last circulated.
+
+    ``set_committed_value`` replaces the loaded lists without recording a change, so nothing
+    is deleted when the session flushes; the next load of the document reads them in full.
+    """
+    circulated = {c.version_id for c in document.circulations}
+    set_committed_value(document, "versions", [v for v in document.versions if v.id in circulated])
+    if "attachments" in document.__dict__:
+        last = max(c.at for c in document.circulations)
+        set_committed_value(document, "attachments", [a for a in document.attachments if a.uploaded_at <= last])
+    return document
+
+
+async def documents_of(db: AsyncSession, body: Body, viewer: Member) -> list[GroupingDocument]:
+    """The grouping's documents, newest first: all of them for its members; for everyone
+    else the circulated ones, as circulated."""
     found = await db.execute(select(GroupingDocument).options(
         selectinload(GroupingDocument.versions), selectinload(GroupingDocument.circulations))
-        .where(GroupingDocument.body_id == body.id).order_by(GroupingDocument.id.desc()))
-    return list(found.scalars().all())
+        .where(GroupingDocument.body_id == body.id).order_by(GroupingDocument.id.desc())
+        .execution_options(populate_existing=True))
+    listed = list(found.scalars().all())
+    if await _role(db, viewer, body.id) is not None:
+        return listed
+    return [_as_circulated(d) for d in listed if d.circulations]
 
 
 async def create_document(db: AsyncSession, actor: Member, body: Body, *, title: str, text: str) -> GroupingDocument:
@@ -86,7 +115,9 @@ async def create_document(db: AsyncSession, actor: Member, body: Body, *, title:
 
 
 async def document_by_id(db: AsyncSession, viewer: Member, document_id: int) -> GroupingDocument:
-    """A document is read by its grouping's members, and by everyone once circulated."""
+    """A document is read in full by its grouping's members; once circulated, everyone else
+    reads what was circulated (``_as_circulated``). Before that it is 404 to everyone else,
+    site admins included: the grouping's drafts are its own (docs/groupings.md)."""
     found = await db.execute(select(GroupingDocument).options(
         selectinload(GroupingDocument.versions).selectinload(GroupingDocumentVersion.created_by),
         selectinload(GroupingDocument.circulations), selectinload(GroupingDocument.body),
@@ -95,9 +126,11 @@ async def document_by_id(db: AsyncSession, viewer: Member, document_id: int) -> 
     document = found.scalars().first()
     if document is None:
         raise NotFound("There is no such document.")
-    if not document.circulations and not viewer.is_site_admin and await _role(db, viewer, document.body_id) is None:
+    if await _role(db, viewer, document.body_id) is not None:
+        return document
+    if not document.circulations:
         raise NotFound("There is no such document.")
-    return document
+    return _as_circulated(document)
 
 
 async def save_version(db: AsyncSession, actor: Member, document_id: int, *, title: str, text: str,
@@ -143,18 +176,29 @@ async def circulate(db: AsyncSession, actor: Member, document_id: int, kind: str
             raise Conflict(f"{body.name} has dissolved: {view.life.words}")
     rules = await rules_for(db, body.parent_id) if body.parent_id else None
     rule = week_rule(rules) if rules else week_rule(await rules_for(db, body.id))
+    body_id, grouping, name, title = body.id, body.kind, body.name, document.versions[-1].title
     uses, _ = await _uses(db)
-    decision = check_allowance(uses, str(body.id), kind, now, rule)
+    decision = check_allowance(uses, str(body_id), kind, now, rule, grouping)
     if not decision.allowed:
         raise Conflict(decision.message)
-    circulation = Circulation(body_id=body.id, document_id=document.id, version_id=document.versions[-1].id,
-                              kind=kind, by_id=actor.id, at=now)
+    circulation = Circulation(body_id=body_id, document_id=document.id, version_id=document.versions[-1].id,
+                              kind=kind, by_id=actor.id, at=now, week=decision.week)
     db.add(circulation)
+    try:
+        await db.flush()
+    except IntegrityError:
+        # another request used this week's allowance between our check and our insert: the
+        # unique (body, kind, week) refused ours, so refuse with the sentence that one earns
+        await db.rollback()
+        uses, _ = await _uses(db)
+        again = check_allowance(uses, str(body_id), kind, now, rule, grouping)
+        raise Conflict(again.message if not again.allowed
+                       else f"Another {kind} of {name} was recorded at the same moment; try again.") from None
     everyone = (await db.execute(select(Member.id))).scalars().all()
     words = "circulated" if kind == "document" else "published an article"
-    add_notices(db, everyone, "document", f"{body.name} {words}: {document.versions[-1].title}",
-                f"/documents/{document.id}")
+    add_notices(db, everyone, "document", f"{name} {words}: {title}", f"/documents/{document.id}")
     await db.commit()
+    await deliver_now(db)  # members who chose each by email hear of it at once (page and API alike)
     return circulation
 
 
@@ -200,5 +244,7 @@ async def attachment_by_id(db: AsyncSession, viewer: Member, attachment_id: int)
     attachment = await db.get(DocumentAttachment, attachment_id)
     if attachment is None:
         raise NotFound("There is no such attachment.")
-    await document_by_id(db, viewer, attachment.document_id)
+    document = await document_by_id(db, viewer, attachment.document_id)
+    if attachment not in document.attachments:  # added after the document was last circulated
+        raise NotFound("There is no such attachment.")
     return attachment

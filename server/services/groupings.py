@@ -6,6 +6,8 @@ a faction names the meeting that decides its question and dissolves once that me
 voted. A caucus or fraction is requested, and the decision on it is recorded with its
 reason; both are visible to every member. A formed or approved grouping becomes a body of
 its kind with its signatories (or requester) as members, the proposer its first officer.
+Members join later by signing a formed faction's or platform's declaration, or by joining an
+approved caucus or fraction.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -184,33 +187,102 @@ async def propose(db: AsyncSession, actor: Member, *, kind: str, name: str, purp
 
 
 async def sign(db: AsyncSession, actor: Member, proposal_id: int) -> ProposalView:
-    """Add the actor's signature; at the minimum the grouping is formed as a body."""
+    """Add the actor's signature; at the minimum the grouping is formed as a body. Signing a
+    grouping already formed joins it: its members are its signatories."""
     proposal = await proposal_by_id(db, proposal_id)
     if proposal.kind not in SIGNED_KINDS:
-        raise Invalid("A caucus or fraction is requested and decided, not signed.")
+        raise Invalid("A caucus or fraction is requested and decided, not signed; once approved, members join it.")
     view = await describe(db, proposal)
     if view.dissolved:
         raise Conflict(f"{proposal.name} has dissolved: {view.life.words}")
     if not await _member_of(db, actor.id, proposal.parent):
         raise Forbidden(f"Only members of {proposal.parent.name} can sign.")
-    if any(s.member_id == actor.id for s in proposal.signatures):
-        raise Conflict("You have already signed.")
-    db.add(GroupingSignature(proposal_id=proposal.id, member_id=actor.id))
-    await db.commit()
-    proposal = await proposal_by_id(db, proposal.id)
-    await _form_if_enough(db, proposal)
-    return await describe(db, await proposal_by_id(db, proposal.id))
+    # ids kept as plain values: a rolled-back transaction below expires the loaded objects
+    proposal_id, member_id = proposal.id, actor.id
+    if any(s.member_id == member_id for s in proposal.signatures):
+        if not await _add_member(db, proposal_id, member_id):  # signed, but not yet in its body
+            raise Conflict("You have already signed.")
+        return await describe(db, await proposal_by_id(db, proposal_id))
+    db.add(GroupingSignature(proposal_id=proposal_id, member_id=member_id))
+    try:
+        await db.commit()
+    except IntegrityError:  # the same member's second request, signed at the same moment
+        await db.rollback()
+        raise Conflict("You have already signed.") from None
+    await _form_if_enough(db, await proposal_by_id(db, proposal_id))
+    await _add_member(db, proposal_id, member_id)
+    return await describe(db, await proposal_by_id(db, proposal_id))
+
+
+async def join(db: AsyncSession, actor: Member, proposal_id: int) -> ProposalView:
+    """Join a grouping: a faction or platform by signing its declaration (see ``sign``); an
+    approved caucus or fraction as a member (DOMAIN: caucus members self-identify; a
+    fraction is the members working in its campaign or union)."""
+    proposal = await proposal_by_id(db, proposal_id)
+    if proposal.kind in SIGNED_KINDS:
+        return await sign(db, actor, proposal_id)
+    if proposal.state != "approved" or proposal.body_id is None:
+        raise Conflict(f"{proposal.name} is not an approved {proposal.kind}, so it cannot be joined"
+                       + (f": the request was refused ({proposal.decision_reason})." if proposal.state == "refused"
+                          else " until the request is decided."))
+    if not await _member_of(db, actor.id, proposal.parent):
+        raise Forbidden(f"Only members of {proposal.parent.name} can join.")
+    name, member_id = proposal.name, actor.id
+    if not await _add_member(db, proposal_id, member_id):
+        raise Conflict(f"You are already a member of {name}.")
+    return await describe(db, await proposal_by_id(db, proposal_id))
+
+
+async def is_member(db: AsyncSession, member_id: int, proposal: GroupingProposal) -> bool:
+    """Whether the member belongs to the grouping's body (False while it has none)."""
+    if proposal.body_id is None:
+        return False
+    found = await db.execute(select(Membership.id).where(Membership.member_id == member_id,
+                                                         Membership.body_id == proposal.body_id))
+    return found.first() is not None
+
+
+async def _add_member(db: AsyncSession, proposal_id: int, member_id: int) -> bool:
+    """Make the member a member of the grouping's body, once it has one; False when there is
+    no body yet or they already belong (a concurrent request may have added them)."""
+    body_id = (await db.execute(select(GroupingProposal.body_id).where(GroupingProposal.id == proposal_id)
+                                .where(GroupingProposal.state.in_(("formed", "approved"))))).scalar_one_or_none()
+    if body_id is None:
+        return False
+    if (await db.execute(select(Membership.id).where(Membership.member_id == member_id,
+                                                     Membership.body_id == body_id))).first() is not None:
+        return False
+    db.add(Membership(member_id=member_id, body_id=body_id, role="member"))
+    try:
+        await db.commit()
+    except IntegrityError:
+        await db.rollback()
+        return False
+    return True
 
 
 async def _form_if_enough(db: AsyncSession, proposal: GroupingProposal) -> None:
+    """Form the grouping once enough have signed. Two signatures can arrive together at the
+    minimum: only the request whose update moves the proposal out of ``collecting`` forms it
+    (the row update serialises them on both databases); the other finds it formed."""
     status = formation_status([str(s.member_id) for s in proposal.signatures], proposal.minimum)
     if proposal.state != "collecting" or not status.formed:
         return
+    proposal_id = proposal.id
+    claimed = await db.execute(
+        update(GroupingProposal).where(GroupingProposal.id == proposal_id, GroupingProposal.state == "collecting")
+        .values(state="formed", formed_at=_now()).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        await db.rollback()
+        return
     body = await _new_body(db, proposal)
-    for signature in proposal.signatures:
-        role = "officer" if signature.member_id == proposal.proposed_by_id else "member"
-        db.add(Membership(member_id=signature.member_id, body_id=body.id, role=role))
-    proposal.state, proposal.body_id, proposal.formed_at = "formed", body.id, _now()
+    signers = (await db.execute(select(GroupingSignature.member_id).where(GroupingSignature.proposal_id == proposal_id)
+                                .order_by(GroupingSignature.id))).scalars().all()
+    for member_id in signers:
+        role = "officer" if member_id == proposal.proposed_by_id else "member"
+        db.add(Membership(member_id=member_id, body_id=body.id, role=role))
+    await db.execute(update(GroupingProposal).where(GroupingProposal.id == proposal_id).values(body_id=body.id)
+                     .execution_options(synchronize_session=False))
     await db.commit()
 
 
@@ -247,14 +319,21 @@ async def decide(db: AsyncSession, actor: Member, proposal_id: int, *, approve: 
     if not reason:
         raise Invalid("A decision on a request needs a written reason, which every member can read.",
                       {"reason": "Write the reason for the decision."})
-    proposal.decided_by_id, proposal.decided_at, proposal.decision_reason = actor.id, _now(), reason
-    proposal.state = "approved" if approve else "refused"
+    # claimed by one conditional update, as formation is: two decisions at once record one
+    claimed = await db.execute(
+        update(GroupingProposal).where(GroupingProposal.id == proposal_id, GroupingProposal.state == "requested")
+        .values(state="approved" if approve else "refused", decided_by_id=actor.id, decided_at=_now(),
+                decision_reason=reason).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        await db.rollback()
+        raise Conflict("This request has already been decided.")
     if approve:
         body = await _new_body(db, proposal)
         db.add(Membership(member_id=proposal.proposed_by_id, body_id=body.id, role="officer"))
-        proposal.body_id, proposal.formed_at = body.id, _now()
+        await db.execute(update(GroupingProposal).where(GroupingProposal.id == proposal_id)
+                         .values(body_id=body.id, formed_at=_now()).execution_options(synchronize_session=False))
     await db.commit()
-    return await proposal_by_id(db, proposal.id)
+    return await proposal_by_id(db, proposal_id)
 
 
 async def meetings_to_name(db: AsyncSession, today: date) -> list[Meeting]:

@@ -1,7 +1,9 @@
 """Petitions (issue 7): a constitutional threshold ("10% of the branches or 20% of the
-membership"), the base frozen when the petition opens, the live count in words ("83 of 412
-members = 20.1%, threshold 20% = 82.4 members"), who signed (visible to members), and once
-met the steering committee notified with the date the meeting must be convened by.
+membership") and convening period, taken from the petition kind the petitioner chooses
+(server/groupings/petition_kinds.py), never typed by them; the base frozen when the petition
+opens, the live count in words ("83 of 412 members = 20.1%, threshold 20% = 82.4 members"),
+who signed (visible to members), and once met the steering committee notified with the date
+the meeting must be convened by.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ from server.db.models import Body, Member, Membership
 from server.db.models_groupings import Petition, PetitionBranchRequest, PetitionSignature
 from server.groupings.formation import (
     ConveningDeadline,
-    FormationError,
     PetitionBase,
     PetitionStatus,
     convening_deadline,
     parse_petition_rule,
     petition_status,
 )
+from server.groupings.petition_kinds import PetitionKind, kinds_for
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.notices import add_notices
 
@@ -75,27 +77,49 @@ async def petition_by_id(db: AsyncSession, petition_id: int) -> Petition:
     return petition
 
 
-async def open_petition(db: AsyncSession, actor: Member, *, title: str, text: str, rule: str,
-                        convene_within: str) -> Petition:
-    """Any member opens a petition to the national members' meeting; the base is frozen now."""
+async def petition_kinds(db: AsyncSession, body: Body) -> tuple[PetitionKind, ...]:
+    """The petitions the constitution lets members address to ``body``, with their thresholds
+    and convening periods: the only rules a petition can be opened under."""
+    return kinds_for(body.kind)
+
+
+async def petitioned_body(db: AsyncSession) -> Body:
+    """Petitions go to the national members' meeting."""
+    body = (await db.execute(select(Body).where(Body.kind == "national_members_meeting").order_by(Body.id))).scalars().first()
+    if body is None:
+        raise NotFound("There is no national members' meeting to petition.")
+    return body
+
+
+async def offered_kinds(db: AsyncSession) -> tuple[PetitionKind, ...]:
+    """The petitions the form offers: those the national members' meeting can receive."""
+    try:
+        return await petition_kinds(db, await petitioned_body(db))
+    except NotFound:
+        return ()
+
+
+async def open_petition(db: AsyncSession, actor: Member, *, title: str, text: str, kind: str) -> Petition:
+    """Any member opens a petition to the national members' meeting under one of the
+    constitution's petition kinds, whose threshold and period it keeps; the base is frozen now."""
+    body = await petitioned_body(db)
+    kinds = await petition_kinds(db, body)
+    chosen = next((k for k in kinds if k.key == kind.strip()), None)
     problems = {}
     if not title.strip():
         problems["title"] = "A title is needed."
     if not text.strip():
         problems["text"] = "Say what the petition asks for."
-    try:
-        parse_petition_rule(rule, convene_within.strip() or None)
-    except FormationError as problem:
-        problems["rule"] = f"{str(problem)[0].upper()}{str(problem)[1:]}."
+    if chosen is None:
+        offered = "; ".join(k.words() for k in kinds) or "none"
+        problems["kind"] = (f"Choose which of the constitution's petitions this is (its threshold and period are "
+                            f"the constitution's): {offered}.")
     if problems:
         raise Invalid("The petition was not opened: " + " ".join(problems.values()), problems)
-    body = (await db.execute(select(Body).where(Body.kind == "national_members_meeting").order_by(Body.id))).scalars().first()
-    if body is None:
-        raise NotFound("There is no national members' meeting to petition.")
     members = (await db.execute(select(func.count(Member.id)))).scalar_one()
     branches = (await db.execute(select(func.count(Body.id)).where(Body.kind == "branch"))).scalar_one()
-    petition = Petition(body_id=body.id, title=title.strip(), text=text.strip(), rule=rule.strip(),
-                        convene_within=convene_within.strip(), base_members=members, base_branches=branches,
+    petition = Petition(body_id=body.id, title=title.strip(), text=text.strip(), rule=chosen.rule,
+                        convene_within=chosen.convene_within, base_members=members, base_branches=branches,
                         opened_by_id=actor.id)
     db.add(petition)
     await db.flush()

@@ -4,15 +4,17 @@ their reasons, appeals, the docket, the published issue as a page and as one PDF
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from server.api.bulletin import BULLETIN_API_ROUTES  # noqa: F401 - re-exported for server/views/groupings.py
 from server.db.models import Body
 from server.db.models_groupings import BulletinAppeal
 from server.drafting.markdown import render_markdown
-from server.services import bulletin
-from server.services.errors import ActionRefused, Conflict, Invalid
-from server.views.context import database, require_viewer
+from server.services import bulletin, notices
+from server.services.errors import ActionRefused, Invalid
+from server.views import in_place
+from server.views.context import database, is_htmx, require_viewer, settings_of
 from server.views.form_values import optional_whole_number
 from server.views.render import render
 
@@ -32,7 +34,9 @@ async def issues_page(request: Request) -> Response:
     require_viewer(request)
     async with database(request) as db:
         found = await bulletin.issues(db)
+        zone = await bulletin.time_zone_for(db)
     return render(request, "bulletin/issues.html", {"issues": found, "error": "", "form": {},
+                                                    "when": bulletin.clock(zone), "time_zone": zone,
                                                     "message": MESSAGES.get(request.query_params.get("done", ""), "")})
 
 
@@ -43,12 +47,14 @@ async def create_issue(request: Request) -> Response:
         try:
             issue = await bulletin.create_issue(db, current.member, body_slug=str(form.get("body", "")),
                                                 title=str(form.get("title", "")), deadline=str(form.get("deadline", "")),
-                                                editors_slug=str(form.get("editors", "")))
+                                                editors_slug=str(form.get("editors", "")),
+                                                deadline_in_local_time=True)
         except ActionRefused as refused:
             if refused.status in (401, 403, 404):
                 raise
-            found = await bulletin.issues(db)
+            found, zone = await bulletin.issues(db), await bulletin.time_zone_for(db)
             return render(request, "bulletin/issues.html", {"issues": found, "error": refused.message,
+                                                            "when": bulletin.clock(zone), "time_zone": zone,
                                                             "form": dict(form), "message": ""}, status=refused.status)
     return RedirectResponse(f"/bulletin/{issue.id}?done=opened", status_code=303)
 
@@ -66,6 +72,8 @@ async def _issue_context(request: Request, db, issue_id: int) -> dict:
         "replies": await bulletin.replies_to(db, [s.id for s in published]),
         "is_editor": await bulletin.is_editor(db, current.member, issue),
         "me": current.member, "my_groupings": my_groupings,
+        "when": bulletin.clock(await bulletin.time_zone_for(db, issue.body_id)),
+        "officers": await bulletin.nameable_officers(db) if issue.state == "open" else [],
         "reply_to": optional_whole_number(request.query_params.get("reply_to"), "reply_to"),
         "message": MESSAGES.get(request.query_params.get("done", ""), ""), "error": "", "form": {},
     }
@@ -81,16 +89,15 @@ async def issue_pdf(request: Request) -> Response:
     require_viewer(request)
     async with database(request) as db:
         issue = await bulletin.issue_by_id(db, request.path_params["issue_id"])
-        if issue.state != "published":
-            raise Conflict("The PDF is made when the issue is published.")
-        organisation = issue.body.name
-    data = bulletin.issue_pdf(issue, organisation)
+        # built once per version of the issue, off the event loop, and kept in the data directory
+        data = await bulletin.kept_issue_pdf(db, issue, settings_of(request).data_dir)
     return Response(data, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="bulletin-{issue.id}.pdf"'})
 
 
 async def _act(request: Request, issue_id_of, action, done: str) -> Response:
-    """Run one action; a refusal comes back on the issue page with the message."""
+    """Run one action; a refusal comes back on the issue page with the message (with htmx, the
+    docket and submission form alone, in place)."""
     current = require_viewer(request)
     form = dict(await request.form())
     async with database(request) as db:
@@ -101,8 +108,13 @@ async def _act(request: Request, issue_id_of, action, done: str) -> Response:
             if refused.status in (401, 403, 404):
                 raise
             context = await _issue_context(request, db, issue_id)
+            if is_htmx(request):
+                return in_place.fragment(request, "bulletin/_work.html", context, refused=refused, form=form)
             context.update(error=refused.message, form=form, message="")
             return render(request, "bulletin/issue.html", context, status=refused.status)
+        if is_htmx(request):
+            return in_place.fragment(request, "bulletin/_work.html", await _issue_context(request, db, issue_id),
+                                     message=MESSAGES[done])
     return RedirectResponse(f"/bulletin/{issue_id}?done={done}", status_code=303)
 
 
@@ -116,6 +128,7 @@ async def submit(request: Request) -> Response:
         await bulletin.submit(db, member, issue_id, title=str(form.get("title", "")), text=str(form.get("text", "")),
                               grouping_id=optional_whole_number(form.get("grouping_id"), "grouping_id"),
                               names_body_id=optional_whole_number(form.get("names_body_id"), "names_body_id"),
+                              names_member_id=optional_whole_number(form.get("names_member_id"), "names_member_id"),
                               reply_to_id=optional_whole_number(form.get("reply_to_id"), "reply_to_id"))
     return await _act(request, issue_of, action, "submitted")
 
@@ -161,26 +174,9 @@ async def publish(request: Request) -> Response:
 
     async def action(db, member, form):
         await bulletin.publish(db, member, issue_id)
+        await notices.deliver_now(db)  # members who chose each by email hear of it at once
     return await _act(request, issue_of, action, "published")
 
-
-async def issue_json(request: Request) -> Response:
-    require_viewer(request)
-    async with database(request) as db:
-        issue = await bulletin.issue_by_id(db, request.path_params["issue_id"])
-        replies = await bulletin.replies_to(db, [s.id for s in issue.submissions])
-    return JSONResponse({
-        "id": issue.id, "title": issue.title, "state": issue.state, "deadline": issue.deadline.isoformat(),
-        "docket": [{"id": s.id, "title": s.title, "author": s.author.name,
-                    "grouping": s.grouping.name if s.grouping else None, "submitted_at": s.submitted_at.isoformat(),
-                    "state": s.state, "reason": s.reason, "reply_to": s.reply_to_id,
-                    "replies": [r.id for r in replies.get(s.id, [])],
-                    "text": s.text if s.state == "published" else None,
-                    "appeals": [{"grounds": a.grounds, "outcome": a.outcome} for a in s.appeals]}
-                   for s in issue.submissions]})
-
-
-BULLETIN_API_ROUTES = [Route("/api/v1/bulletin/{issue_id:int}", issue_json, methods=["GET"])]
 
 BULLETIN_PAGE_ROUTES = [
     Route("/bulletin", issues_page, methods=["GET"]),

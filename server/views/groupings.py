@@ -12,6 +12,7 @@ from starlette.formparsers import MultiPartException
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from server.api import by_elections as by_election_api
 from server.api import groupings as grouping_api
 from server.drafting.diff import diff_words, render_inline
 from server.drafting.markdown import render_markdown
@@ -20,9 +21,11 @@ from server.services import grouping_documents as documents
 from server.services import groupings
 from server.services.errors import ActionRefused, Invalid
 from server.views import bulletin as bulletin_pages
+from server.views import by_elections as by_election_pages
 from server.views import petitions as petition_pages
 from server.views import recall as recall_pages
-from server.views.context import database, require_viewer
+from server.views import in_place
+from server.views.context import database, is_htmx, require_viewer
 from server.views.form_values import optional_whole_number
 from server.views.render import render
 
@@ -30,6 +33,7 @@ MESSAGES = {
     "proposed": "Proposed. Your signature is the first; share this page so others can sign.",
     "requested": "Requested. The decision, with its reason, will be shown here.",
     "signed": "You have signed.",
+    "joined": "You have joined.",
     "decided": "Decision recorded.",
     "saved": "Saved as a new version.",
     "created": "Document created.",
@@ -72,9 +76,14 @@ async def propose(request: Request) -> Response:
             if refused.status in (401, 403, 404):
                 raise
             context = await _list_context(request, db)
+            if is_htmx(request):
+                return in_place.fragment(request, "groupings/_propose.html", {**context, "fields": refused.fields},
+                                         refused=refused, form=dict(form))
             return render(request, "groupings/list.html", {**context, "form": dict(form), "fields": refused.fields,
                                                            "error": refused.message}, status=refused.status)
     done = "proposed" if proposal.kind in groupings.SIGNED_KINDS else "requested"
+    if is_htmx(request):
+        return in_place.redirect_in_browser(f"/groupings/{proposal.id}?done={done}")
     return RedirectResponse(f"/groupings/{proposal.id}?done={done}", status_code=303)
 
 
@@ -85,6 +94,7 @@ async def _proposal_context(request: Request, db, proposal_id: int) -> dict:
     return {
         "view": view, "proposal": proposal, "purpose_html": render_markdown(proposal.purpose),
         "has_signed": any(s.member_id == current.member.id for s in proposal.signatures),
+        "is_member": await groupings.is_member(db, current.member.id, proposal),
         "may_decide": groupings.may_decide(current.member, proposal) and proposal.state == "requested",
         "message": MESSAGES.get(request.query_params.get("done", ""), ""), "error": "", "form": {},
     }
@@ -100,6 +110,8 @@ async def _refusal_on_proposal(request: Request, db, proposal_id: int, refused: 
     if refused.status in (401, 403, 404):
         raise refused
     context = await _proposal_context(request, db, proposal_id)
+    if is_htmx(request):
+        return in_place.fragment(request, "groupings/_proposal_actions.html", context, refused=refused, form=form)
     context.update(error=refused.message, form=form, message="")
     return render(request, "groupings/proposal.html", context, status=refused.status)
 
@@ -112,7 +124,25 @@ async def sign(request: Request) -> Response:
             await groupings.sign(db, current.member, proposal_id)
         except ActionRefused as refused:
             return await _refusal_on_proposal(request, db, proposal_id, refused, {})
+        if is_htmx(request):
+            return in_place.fragment(request, "groupings/_proposal_actions.html",
+                                     await _proposal_context(request, db, proposal_id), message=MESSAGES["signed"])
     return RedirectResponse(f"/groupings/{proposal_id}?done=signed", status_code=303)
+
+
+async def join(request: Request) -> Response:
+    """Join an approved caucus or fraction (a faction or platform is joined by signing)."""
+    current = require_viewer(request)
+    proposal_id = request.path_params["proposal_id"]
+    async with database(request) as db:
+        try:
+            await groupings.join(db, current.member, proposal_id)
+        except ActionRefused as refused:
+            return await _refusal_on_proposal(request, db, proposal_id, refused, {})
+        if is_htmx(request):
+            return in_place.fragment(request, "groupings/_proposal_actions.html",
+                                     await _proposal_context(request, db, proposal_id), message=MESSAGES["joined"])
+    return RedirectResponse(f"/groupings/{proposal_id}?done=joined", status_code=303)
 
 
 async def decide(request: Request) -> Response:
@@ -125,6 +155,9 @@ async def decide(request: Request) -> Response:
                                    reason=str(form.get("reason", "")))
         except ActionRefused as refused:
             return await _refusal_on_proposal(request, db, proposal_id, refused, dict(form))
+        if is_htmx(request):
+            return in_place.fragment(request, "groupings/_proposal_actions.html",
+                                     await _proposal_context(request, db, proposal_id), message=MESSAGES["decided"])
     return RedirectResponse(f"/groupings/{proposal_id}?done=decided", status_code=303)
 
 
@@ -139,10 +172,8 @@ async def _documents_context(request: Request, db, slug: str) -> dict:
     current = require_viewer(request)
     body = await documents.grouping_body(db, slug=slug)
     proposal = await groupings.proposal_for_body(db, body.id)
-    is_member = current.member.is_site_admin or any(m.body_id == body.id for m in current.member.memberships)
-    listed = await documents.documents_of(db, body)
-    if not is_member:
-        listed = [d for d in listed if d.circulations]
+    is_member = any(m.body_id == body.id for m in current.member.memberships)
+    listed = await documents.documents_of(db, body, current.member)
     return {"body": body, "proposal": proposal, "documents": listed, "is_member": is_member,
             "message": MESSAGES.get(request.query_params.get("done", ""), ""), "error": "", "form": {}, "fields": {}}
 
@@ -195,10 +226,13 @@ async def document_page(request: Request) -> Response:
     return render(request, "groupings/document.html", context)
 
 
-async def _refusal_on_document(request: Request, db, document_id: int, refused: ActionRefused, form: dict) -> Response:
+async def _refusal_on_document(request: Request, db, document_id: int, refused: ActionRefused, form: dict,
+                               fragment: str = "") -> Response:
     if refused.status in (401, 403, 404):
         raise refused
     context = await _document_context(request, db, document_id)
+    if fragment and is_htmx(request):
+        return in_place.fragment(request, fragment, context, refused=refused, form=form)
     context.update(error=refused.message, form=form, message="")
     return render(request, "groupings/document.html", context, status=refused.status)
 
@@ -226,8 +260,11 @@ async def circulate(request: Request) -> Response:
         try:
             await documents.circulate(db, current.member, document_id, kind)
         except ActionRefused as refused:
-            return await _refusal_on_document(request, db, document_id, refused, {})
-    done = "circulated" if kind == "document" else "published"
+            return await _refusal_on_document(request, db, document_id, refused, {}, "groupings/_circulation.html")
+        done = "circulated" if kind == "document" else "published"
+        if is_htmx(request):
+            return in_place.fragment(request, "groupings/_circulation.html",
+                                     await _document_context(request, db, document_id), message=MESSAGES[done])
     return RedirectResponse(f"/documents/{document_id}?done={done}", status_code=303)
 
 
@@ -268,6 +305,7 @@ GROUPING_PAGE_ROUTES = [
     Route("/groupings/allowance", allowance_page, methods=["GET"]),
     Route("/groupings/{proposal_id:int}", proposal_page, methods=["GET"]),
     Route("/groupings/{proposal_id:int}/sign", sign, methods=["POST"]),
+    Route("/groupings/{proposal_id:int}/join", join, methods=["POST"]),
     Route("/groupings/{proposal_id:int}/decide", decide, methods=["POST"]),
     Route("/bodies/{slug}/documents", documents_page, methods=["GET"]),
     Route("/bodies/{slug}/documents", create_document, methods=["POST"]),
@@ -279,7 +317,9 @@ GROUPING_PAGE_ROUTES = [
     *bulletin_pages.BULLETIN_PAGE_ROUTES,
     *petition_pages.PETITION_PAGE_ROUTES,
     *recall_pages.RECALL_PAGE_ROUTES,
+    *by_election_pages.BY_ELECTION_PAGE_ROUTES,
 ]
 #: the API routes, re-exported so server/app.py imports issue 7's routes from one place
 GROUPING_API_ROUTES = (grouping_api.GROUPING_API_ROUTES + bulletin_pages.BULLETIN_API_ROUTES
-                       + petition_pages.PETITION_API_ROUTES + recall_pages.RECALL_API_ROUTES)
+                       + petition_pages.PETITION_API_ROUTES + recall_pages.RECALL_API_ROUTES
+                       + by_election_api.BY_ELECTION_API_ROUTES)

@@ -14,7 +14,8 @@ from server.drafting.markdown import render_markdown
 from server.mail.settings import MailSettings
 from server.services import notices, petitions
 from server.services.errors import ActionRefused, Invalid
-from server.views.context import database, require_viewer, settings_of
+from server.views import in_place
+from server.views.context import database, is_htmx, require_viewer, settings_of
 from server.views.render import render
 
 log = logging.getLogger("plenary")
@@ -41,7 +42,9 @@ async def petitions_page(request: Request) -> Response:
     require_viewer(request)
     async with database(request) as db:
         views = [petitions.describe(p) for p in await petitions.all_petitions(db)]
-    return render(request, "petitions/list.html", {"views": views, "error": "", "form": {}, "fields": {},
+        kinds = await petitions.offered_kinds(db)
+    return render(request, "petitions/list.html", {"views": views, "kinds": kinds, "error": "", "form": {},
+                                                   "fields": {},
                                                    "message": MESSAGES.get(request.query_params.get("done", ""), "")})
 
 
@@ -52,12 +55,13 @@ async def open_petition(request: Request) -> Response:
         try:
             petition = await petitions.open_petition(
                 db, current.member, title=str(form.get("title", "")), text=str(form.get("text", "")),
-                rule=str(form.get("rule", "")), convene_within=str(form.get("convene_within", "")))
+                kind=str(form.get("kind", "")))
         except ActionRefused as refused:
             if refused.status in (401, 403, 404):
                 raise
             views = [petitions.describe(p) for p in await petitions.all_petitions(db)]
-            return render(request, "petitions/list.html", {"views": views, "error": refused.message, "form": dict(form),
+            return render(request, "petitions/list.html", {"views": views, "kinds": await petitions.offered_kinds(db),
+                                                           "error": refused.message, "form": dict(form),
                                                            "fields": refused.fields, "message": ""},
                           status=refused.status)
         await send_due(request, db)
@@ -96,11 +100,16 @@ async def sign_petition(request: Request) -> Response:
             if refused.status in (401, 404):
                 raise
             context = await _petition_context(request, db, petition_id)
+            if is_htmx(request):
+                return in_place.fragment(request, "petitions/_signing.html", context, refused=refused)
             context.update(error=refused.message, message="")
             return render(request, "petitions/petition.html", context, status=refused.status)
         await send_due(request, db)
-    return RedirectResponse(f"/petitions/{petition_id}?done={'requested' if raw_branch else 'signed'}",
-                            status_code=303)
+        done = "requested" if raw_branch else "signed"
+        if is_htmx(request):
+            return in_place.fragment(request, "petitions/_signing.html",
+                                     await _petition_context(request, db, petition_id), message=MESSAGES[done])
+    return RedirectResponse(f"/petitions/{petition_id}?done={done}", status_code=303)
 
 
 async def petition_json(request: Request) -> Response:
@@ -133,7 +142,20 @@ async def save_preferences(request: Request) -> Response:
     current = require_viewer(request)
     form = await request.form()
     async with database(request) as db:
-        await notices.set_preferences(db, current.member.id, {k: str(form.get(k, "in_app")) for k in NOTICE_KINDS})
+        try:
+            chosen = await notices.set_preferences(db, current.member.id,
+                                                   {k: str(form.get(k, "in_app")) for k in NOTICE_KINDS})
+        except ActionRefused as refused:
+            if not is_htmx(request):
+                raise
+            await db.rollback()  # nothing of a refused choice is kept
+            context = {"chosen": await notices.preferences(db, current.member.id), "kinds": notices.KIND_LABELS,
+                       "deliveries": notices.DELIVERY_LABELS}
+            return in_place.fragment(request, "petitions/_preferences.html", context, refused=refused)
+    if is_htmx(request):
+        return in_place.fragment(request, "petitions/_preferences.html", {
+            "chosen": chosen, "kinds": notices.KIND_LABELS, "deliveries": notices.DELIVERY_LABELS},
+            message=MESSAGES["saved"])
     return RedirectResponse("/account/notices?done=saved", status_code=303)
 
 

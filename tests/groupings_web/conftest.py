@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from server.auth.passwords import hash_password
-from server.db.models import Meeting, Member, Membership
+from mail_server import Mailbox, serving, settings_at
+from server.db.models import Body, Meeting, Member, Membership
 from server_fixtures import PASSWORD
 
 #: ten more members of the NMM, so a faction can reach its minimum of ten
@@ -71,6 +72,46 @@ async def as_member(app, org, h):
     yield sign_in
     for http in opened:
         await http.aclose()
+
+
+@pytest.fixture
+def formed_faction(as_member, org, people):
+    """``olive, body = await formed_faction()``: Olive's faction Renters First, formed at a
+    minimum of one (the body's configured rule); ``body`` is the API's summary of its body."""
+
+    async def form() -> tuple[Browser, dict]:
+        admin = await as_member("admin")
+        await admin.api("PUT", f"/api/v1/bodies/{org.bodies['nmm']}/grouping-rules", {"minimum_signatures": 1})
+        olive = await as_member("olive")
+        created = await olive.api("POST", "/api/v1/groupings", {"kind": "faction", "name": "Renters First",
+                                                                "purpose": "Affiliate to the renters' union.",
+                                                                "meeting_id": people["meeting"]})
+        assert created.status_code == 201 and created.json()["state"] == "formed", created.text
+        return olive, created.json()["body"]
+
+    return form
+
+
+@pytest.fixture
+async def steering(app, org) -> int:
+    """The NMM's National Steering Committee, the admin its one member: a met petition notifies it."""
+    async with app.state.sessions() as db:
+        committee = Body(slug="nsc", name="National Steering Committee", kind="steering_committee",
+                         parent_id=org.bodies["nmm"])
+        db.add(committee)
+        await db.flush()
+        db.add(Membership(member_id=org.members["admin"], body_id=committee.id, role="member"))
+        await db.commit()
+        return committee.id
+
+
+@pytest.fixture
+def smtp(app):
+    """A real local SMTP server the app sends to; yields its Mailbox (tests/mail_server.py)."""
+    mailbox = Mailbox()
+    with serving(mailbox) as port:
+        app.state.mail_settings = settings_at(port)
+        yield mailbox
 
 
 @pytest.fixture

@@ -50,7 +50,7 @@ async def test_other_files_are_refused_with_the_reason(as_member, people, org):
     renamed = await _upload(olive, document, "poster.pdf", PNG, "application/pdf")
     assert renamed.status_code == 400 and "holds a PNG file, but its name does not end in .png" in renamed.text
     big = await _upload(olive, document, "huge.pdf", b"%PDF-" + b"0" * MAX_ATTACHMENT_BYTES, "application/pdf")
-    assert big.status_code == 400 and "attachments may be at most 4.0 MB" in big.text
+    assert big.status_code == 400 and "huge.pdf is just over 4 MB; attachments may be at most 4 MB." in big.text
     page = await olive.get(f"/documents/{document}")
     assert "No attachments." in page.text
 

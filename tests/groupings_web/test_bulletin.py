@@ -20,6 +20,14 @@ async def _issue(admin, title: str, deadline: datetime) -> int:
     return int(re.search(r"/bulletin/(\d+)", opened.headers["location"]).group(1))
 
 
+async def _close(app, issue: int) -> None:
+    """Let the deadline pass: an issue is published only after it (R7 review)."""
+    async with app.state.sessions() as db:
+        await db.execute(update(BulletinIssue).where(BulletinIssue.id == issue)
+                         .values(deadline=datetime.now(timezone.utc) - timedelta(minutes=1)))
+        await db.commit()
+
+
 async def _submit(member, issue: int, title: str, **extra) -> None:
     response = await member.post(f"/bulletin/{issue}/submissions", title=title, text=f"The text of **{title}**.",
                                  **extra)
@@ -48,6 +56,7 @@ async def test_a_refused_document_shows_its_reason_in_the_docket_and_the_pdf_has
     assert "Reason: <span class=\"refusal-reason\">It names a member&#39;s private circumstances.</span>" in page.text
     assert "Appeal: It is fair comment. — awaiting the outcome" in page.text
     assert (await nora.get(f"/bulletin/{issue}.pdf")).status_code == 409
+    await _close(app, issue)
     assert (await admin.post(f"/bulletin/{issue}/publish")).status_code == 303
     page = await sam.get(f"/bulletin/{issue}")
     assert '<a href="#doc-%d">For rent controls</a>' % docket[0]["id"] in page.text
@@ -65,6 +74,7 @@ async def test_a_refused_document_shows_its_reason_in_the_docket_and_the_pdf_has
     assert sam_reply.status_code == 403 and "right of reply belongs" in sam_reply.text
     olive = await as_member("olive")
     await _submit(olive, later, "North replies", reply_to_id=str(docket[0]["id"]))
+    await _close(app, later)
     assert (await admin.post(f"/bulletin/{later}/publish")).status_code == 303
     original = await nora.get(f"/bulletin/{issue}")
     assert re.search(r'Reply: <a href="/bulletin/%d#doc-\d+">North replies</a>' % later, original.text)

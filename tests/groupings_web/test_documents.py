@@ -8,20 +8,8 @@ from datetime import datetime, timezone
 from server.groupings.allowance import Use, WeekRule, check_allowance
 
 
-async def _formed_faction(as_member, org, meeting: int) -> tuple[object, dict]:
-    """Olive's faction, formed at a minimum of one (the body's configured rule)."""
-    admin = await as_member("admin")
-    await admin.api("PUT", f"/api/v1/bodies/{org.bodies['nmm']}/grouping-rules", {"minimum_signatures": 1})
-    olive = await as_member("olive")
-    created = await olive.api("POST", "/api/v1/groupings", {"kind": "faction", "name": "Renters First",
-                                                            "purpose": "Affiliate to the renters' union.",
-                                                            "meeting_id": meeting})
-    assert created.status_code == 201 and created.json()["state"] == "formed", created.text
-    return olive, created.json()["body"]
-
-
-async def test_versions_diff_and_sanitised_markdown(as_member, people, org):
-    olive, body = await _formed_faction(as_member, org, people["meeting"])
+async def test_versions_diff_and_sanitised_markdown(as_member, people, org, formed_faction):
+    olive, body = await formed_faction()
     made = await olive.post(f"/bodies/{body['slug']}/documents", title="Why affiliate",
                             text="Rents rose by 9%.\n\n<script>alert(1)</script>**Join** us.")
     assert made.status_code == 303
@@ -45,8 +33,9 @@ async def test_versions_diff_and_sanitised_markdown(as_member, people, org):
     assert (await sam.post(f"/bodies/{body['slug']}/documents", title="x", text="y")).status_code == 403
 
 
-async def test_one_document_a_week_and_the_second_is_refused_with_the_message(as_member, people, org):
-    olive, body = await _formed_faction(as_member, org, people["meeting"])
+async def test_one_document_a_week_and_the_second_is_refused_with_the_message(as_member, people, org,
+                                                                                  formed_faction):
+    olive, body = await formed_faction()
     first = await olive.api("POST", f"/api/v1/bodies/{body['id']}/documents", {"title": "One", "text": "First."})
     second = await olive.api("POST", f"/api/v1/bodies/{body['id']}/documents", {"title": "Two", "text": "Second."})
     circulated = await olive.post(f"/documents/{first.json()['id']}/circulate", kind="document")
@@ -77,14 +66,14 @@ async def test_one_document_a_week_and_the_second_is_refused_with_the_message(as
                              {"kind": "article"})).status_code == 403
 
 
-async def test_a_dissolved_faction_circulates_nothing(as_member, people, org, app, today):
+async def test_a_dissolved_faction_circulates_nothing(as_member, people, org, app, today, formed_faction):
     from datetime import timedelta
 
     from sqlalchemy import update
 
     from server.db.models import Meeting
 
-    olive, body = await _formed_faction(as_member, org, people["meeting"])
+    olive, body = await formed_faction()
     made = await olive.api("POST", f"/api/v1/bodies/{body['id']}/documents", {"title": "One", "text": "First."})
     async with app.state.sessions() as db:
         await db.execute(update(Meeting).where(Meeting.id == people["meeting"]).values(held_on=today - timedelta(days=1)))

@@ -4,70 +4,24 @@ and unsubscribe links that work signed out. Both databases."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import socket
 from datetime import date, datetime
 
 import httpx
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from server.db.models import Body, Member, Membership
+from server.db.models import Member
 from server.db.models_groupings import Notice
 from server.dates import day_month_year
-from server.mail.settings import MailSettings
+from server.groupings.formation import parse_period
 from server.services import notices
 
 
-class Mailbox:
-    """An aiosmtpd handler that keeps every message."""
-
-    def __init__(self) -> None:
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self):
-        return [email.message_from_bytes(e.original_content or e.content, policy=email.policy.default)
-                for e in self.envelopes]
-
-
-@pytest.fixture
-def smtp(app):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.state.mail_settings = MailSettings(host="127.0.0.1", port=port, from_address="Plenary <plenary@example.org>",
-                                           public_url="http://testserver", timeout_seconds=5)
-    try:
-        yield mailbox
-    finally:
-        controller.stop()
-
-
-async def _steering(app, org) -> None:
-    async with app.state.sessions() as db:
-        steering = Body(slug="nsc", name="National Steering Committee", kind="steering_committee",
-                        parent_id=org.bodies["nmm"])
-        db.add(steering)
-        await db.flush()
-        db.add(Membership(member_id=org.members["admin"], body_id=steering.id, role="member"))
-        await db.commit()
-
-
-async def test_a_petition_reaches_20_percent_and_notifies_the_steering_committee(as_member, people, org, app):
-    await _steering(app, org)
+async def test_a_petition_reaches_20_percent_and_notifies_the_steering_committee(as_member, people, org, app,
+                                                                                 steering):
     nora = await as_member("nora")
     opened = await nora.post("/petitions", title="Extra NMM on the housing crisis", text="We ask for an extra NMM.",
-                             rule="10% of the branches or 20% of the membership", convene_within="6 weeks")
+                             kind="additional-nmm")
     assert opened.status_code == 303, opened.text
     petition = int(re.search(r"/petitions/(\d+)", opened.headers["location"]).group(1))
     # 15 members (org's 5 + 10 signers) and two branches, frozen now
@@ -95,8 +49,10 @@ async def test_a_petition_reaches_20_percent_and_notifies_the_steering_committee
     state = (await nora.api("GET", f"/api/v1/petitions/{petition}")).json()
     assert "3 of 15 members = 20.0%, threshold 20% = 3 members: met (3 >= 3)" in state["count"]
     today = datetime.fromisoformat(state["met_at"]).date()
+    convene_by = parse_period("3 months").after(today)
     assert state["deadline"] == (f"Threshold met on {day_month_year(today)}: the steering committee must convene "
-                                 f"an additional National Members' Meeting by {day_month_year(date.fromordinal(today.toordinal() + 42))} (within 6 weeks).")
+                                 f"an additional National Members' Meeting by {day_month_year(convene_by)} "
+                                 "(within 3 months).")
     async with app.state.sessions() as db:
         told = (await db.execute(select(Notice).where(Notice.member_id == org.members["admin"],
                                                       Notice.title.like("Petition met:%")))).scalars().all()
@@ -111,7 +67,7 @@ async def test_a_petition_reaches_20_percent_and_notifies_the_steering_committee
 
 async def test_a_branch_officer_requests_for_the_branch(as_member, people, org):
     nora = await as_member("nora")
-    opened = await nora.post("/petitions", title="P", text="T", rule="10% of the branches", convene_within="2 months")
+    opened = await nora.post("/petitions", title="P", text="T", kind="additional-nmm")
     petition = int(re.search(r"/petitions/(\d+)", opened.headers["location"]).group(1))
     refused = await nora.post(f"/petitions/{petition}/sign", branch_id=str(org.bodies["north"]))
     assert refused.status_code == 403 and "branch&#39;s officers" in refused.text
@@ -122,10 +78,10 @@ async def test_a_branch_officer_requests_for_the_branch(as_member, people, org):
     assert "1 of 2 branches = 50.0%, threshold 10% = 0.2 branches: met (1 >= 0.2)" in state["count"]
 
 
-async def test_a_bad_rule_is_refused_with_the_reason(as_member, people):
+async def test_a_petition_the_constitution_does_not_provide_for_is_refused(as_member, people):
     nora = await as_member("nora")
-    refused = await nora.post("/petitions", title="P", text="T", rule="lots of people", convene_within="6 weeks")
-    assert refused.status_code == 400 and "Cannot read the threshold" in refused.text
+    refused = await nora.post("/petitions", title="P", text="T", kind="lots of people")
+    assert refused.status_code == 400 and "Choose which of the constitution&#39;s petitions" in refused.text
 
 
 async def test_each_event_by_email_and_unsubscribing_signed_out(as_member, people, org, app, smtp, settings):
@@ -133,8 +89,7 @@ async def test_each_event_by_email_and_unsubscribing_signed_out(as_member, peopl
     saved = await sam.post("/account/notices", petition="email", document="digest", bulletin="in_app", ballot="in_app")
     assert saved.status_code == 303
     nora = await as_member("nora")
-    await nora.post("/petitions", title="Extra NMM", text="Please.", rule="20% of the membership",
-                    convene_within="6 weeks")
+    await nora.post("/petitions", title="Extra NMM", text="Please.", kind="additional-nmm")
     messages = smtp.messages()
     assert [m["To"].addresses[0].addr_spec for m in messages] == ["sam@example.org"]
     assert messages[0]["Subject"] == "Plenary: new petition: Petition opened: Extra NMM"
@@ -148,7 +103,7 @@ async def test_each_event_by_email_and_unsubscribing_signed_out(as_member, peopl
         assert forged.status_code == 404
     async with app.state.sessions() as db:
         assert (await notices.preferences(db, org.members["sam"]))["petition"] == "in_app"
-    await nora.post("/petitions", title="Second", text="Again.", rule="20% of the membership", convene_within="6 weeks")
+    await nora.post("/petitions", title="Second", text="Again.", kind="additional-nmm")
     assert len(smtp.messages()) == 1
 
 
@@ -157,7 +112,7 @@ async def test_the_daily_digest_holds_what_is_pending(as_member, people, org, ap
     await sam.post("/account/notices", petition="digest", document="digest", bulletin="in_app", ballot="in_app")
     nora = await as_member("nora")
     for title in ("One", "Two"):
-        await nora.post("/petitions", title=title, text="x", rule="20% of the membership", convene_within="6 weeks")
+        await nora.post("/petitions", title=title, text="x", kind="additional-nmm")
     assert smtp.messages() == []
     async with app.state.sessions() as db:
         sent = await notices.send_digests(db, app.state.mail_settings, settings.secret_key, date(2026, 3, 10))
@@ -174,7 +129,7 @@ async def test_plenary_digest_sends_through_the_configured_server(as_member, peo
     sam = await as_member("sam")
     await sam.post("/account/notices", petition="digest", document="in_app", bulletin="in_app", ballot="in_app")
     nora = await as_member("nora")
-    await nora.post("/petitions", title="Only one", text="x", rule="20% of the membership", convene_within="6 weeks")
+    await nora.post("/petitions", title="Only one", text="x", kind="additional-nmm")
     assert await send_daily_digests(settings, app.state.mail_settings, date(2026, 3, 10)) == 1
     [digest] = smtp.messages()
     assert digest["Subject"] == "Plenary digest for 10 March 2026: 1 petition"

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 import shutil
-import socket
 import ssl
 import subprocess
 from datetime import date, datetime, timezone
@@ -15,9 +12,9 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from mail_server import Mailbox, free_port, serving
 from server.mail.digest import Notification, build_digest, build_event_message
 from server.mail.message import Recipient, build_message
 from server.mail.sender import MailError, send_message
@@ -29,42 +26,11 @@ SECRET = "test-secret-key-that-is-long-enough-0123456789"
 AISHA = Recipient(7, "Aisha Rahman", "aisha.rahman@demo.plenary.test")
 
 
-class Mailbox:
-    """An aiosmtpd handler that keeps every message it is given."""
-
-    def __init__(self) -> None:
-        self.envelopes: list[Envelope] = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address.endswith("@nowhere.invalid"):
-            return "550 5.1.1 no such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self) -> list[EmailMessage]:
-        return [email.message_from_bytes(envelope.original_content or envelope.content,
-                                         policy=email.policy.default) for envelope in self.envelopes]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[Mailbox, int]]:
-    mailbox, port = Mailbox(), free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    mailbox = Mailbox(refuse={"@nowhere.invalid"})
+    with serving(mailbox) as port:
         yield mailbox, port
-    finally:
-        controller.stop()
 
 
 def settings_for(port: int, **overrides) -> MailSettings:
@@ -218,11 +184,9 @@ async def test_starttls_with_authentication(certificate: tuple[Path, Path]) -> N
         # handled=False: aiosmtpd answers a failure with 535 itself
         return AuthResult(success=auth_data.password == b"right-password", handled=False)
 
-    mailbox, port = Mailbox(), free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port, tls_context=server_context,
-                            require_starttls=True, auth_required=True, authenticator=authenticator)
-    controller.start()
-    try:
+    mailbox = Mailbox()
+    with serving(mailbox, tls_context=server_context, require_starttls=True, auth_required=True,
+                 authenticator=authenticator) as port:
         overrides = {"PLENARY_SMTP_STARTTLS": "true", "PLENARY_SMTP_USER": "plenary",
                      "PLENARY_SMTP_CA_FILE": str(cert)}
         settings = settings_for(port, PLENARY_SMTP_PASSWORD="right-password", **overrides)
@@ -239,5 +203,3 @@ async def test_starttls_with_authentication(certificate: tuple[Path, Path]) -> N
         with pytest.raises(MailError, match="certificate"):
             await send_message(untrusted, build_message(untrusted, SECRET, AISHA, "ballot", "s", "t", "<p>t</p>"))
         assert len(mailbox.envelopes) == 1
-    finally:
-        controller.stop()
