@@ -7,6 +7,7 @@ from typing import Any
 from server.api.bulletin_openapi import BULLETIN_SCHEMAS, bulletin_paths
 from server.api.by_election_openapi import BY_ELECTION_SCHEMAS, by_election_paths
 from server.api.motion_openapi import CSRF, ERRORS, INT, STR, _body, _json, _param, _ref
+from server.api.publication_openapi import PUBLICATION_SCHEMAS, publication_paths
 
 _ANY = {"type": "object"}
 GROUPING_SCHEMAS: dict[str, Any] = {
@@ -90,3 +91,6 @@ GROUPING_SCHEMAS.update(BULLETIN_SCHEMAS)
 # by-elections and nominations are described beside their API (server/api/by_election_openapi.py)
 GROUPING_PATHS.update(by_election_paths(_op))
 GROUPING_SCHEMAS.update(BY_ELECTION_SCHEMAS)
+# the publication queue (server/views/publication.py) is described in server/api/publication_openapi.py
+GROUPING_PATHS.update(publication_paths(_op))
+GROUPING_SCHEMAS.update(PUBLICATION_SCHEMAS)

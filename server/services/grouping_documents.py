@@ -11,7 +11,8 @@ circulated, so the grouping's later drafts stay its own.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -28,7 +29,7 @@ from server.db.models_groupings import (
     GroupingDocumentVersion,
 )
 from server.groupings.attachments import AttachmentRefused, check_attachment
-from server.groupings.allowance import UsageRow, Use, check_allowance, usage_table
+from server.groupings.allowance import UsageRow, Use, WeekRule, check_allowance, usage_table
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.notices import add_notices, deliver_now
 from server.services.groupings import describe, proposal_for_body, rules_for, week_rule
@@ -220,6 +221,42 @@ async def circulated(db: AsyncSession) -> list[Circulation]:
                                                          selectinload(Circulation.version))
                              .order_by(Circulation.at.desc(), Circulation.id.desc()))
     return list(found.scalars().all())
+
+
+@dataclass(frozen=True)
+class QueuedArticle:
+    """One article in the organisation's publication queue: its place in submission order,
+    the week whose allowance it used, and the circulation that records it."""
+
+    position: int
+    week: date
+    #: when it was submitted, in the organisation's time zone
+    submitted_at: datetime
+    article: Circulation
+
+
+async def publication_queue(db: AsyncSession) -> list[QueuedArticle]:
+    """Every faction's and platform's weekly article, in the order submitted (issue 7: "one
+    article a week in the organisation's publication queue"); every member reads these.
+
+    Read only: the queue is the article circulations themselves, so nothing can be queued
+    without the allowance's check. A row stored without its week (before migration 0006) is
+    placed by its time under its organisation's week rule."""
+    found = await db.execute(select(Circulation).options(selectinload(Circulation.body),
+                                                         selectinload(Circulation.version))
+                             .where(Circulation.kind == "article")
+                             .order_by(Circulation.at, Circulation.id))
+    articles = list(found.scalars().all())
+    rules: dict[int, WeekRule] = {}
+    queue = []
+    for position, article in enumerate(articles, start=1):
+        owner = article.body.parent_id or article.body_id  # whose rule set the week, as in circulate
+        if owner not in rules:
+            rules[owner] = week_rule(await rules_for(db, owner))
+        rule = rules[owner]
+        queue.append(QueuedArticle(position, article.week or rule.week_of(article.at),
+                                   article.at.astimezone(rule.zone), article))
+    return queue
 
 
 async def attach(db: AsyncSession, actor: Member, document_id: int, filename: str, data: bytes) -> DocumentAttachment:

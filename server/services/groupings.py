@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from server.db.models import Body, Meeting, Member, Membership, Motion
 from server.db.models_groupings import GROUPING_KINDS, GroupingProposal, GroupingRules, GroupingSignature
 from server.groupings.allowance import WeekRule
+from server.dates import day_month_year
 from server.groupings.formation import FormationStatus, Lifespan, formation_status, lifespan
 from server.services.bodies import slugify
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -121,6 +122,9 @@ async def describe(db: AsyncSession, proposal: GroupingProposal, now: datetime |
     if proposal.kind == "platform":
         return ProposalView(proposal, status, lifespan("platform"))
     meeting = proposal.meeting
+    if meeting is None:  # its meeting was deleted (the key is SET NULL): nothing dates its end any more
+        return ProposalView(proposal, status, Lifespan(
+            "faction", None, False, "The meeting it named has been deleted, so no date of dissolution is known."))
     rules = await rules_for(db, proposal.parent_id)
     today = week_rule(rules).local_date(now)
     voted = await meeting_has_voted(db, meeting, today)
@@ -171,6 +175,8 @@ async def propose(db: AsyncSession, actor: Member, *, kind: str, name: str, purp
         raise Invalid("The grouping was not proposed: " + " ".join(problems.values()), problems)
     parent = await _organisation(db)
     rules = await rules_for(db, parent.id)
+    if meeting is not None:
+        await _check_deciding_meeting(db, meeting, parent, week_rule(rules).local_date(_now()))
     proposal = GroupingProposal(kind=kind, name=name, purpose=purpose, parent_id=parent.id,
                                 meeting_id=meeting.id if meeting else None, minimum=rules.minimum_signatures,
                                 state="collecting" if kind in SIGNED_KINDS else "requested",
@@ -184,6 +190,21 @@ async def propose(db: AsyncSession, actor: Member, *, kind: str, name: str, purp
     if kind in SIGNED_KINDS:
         await _form_if_enough(db, proposal)
     return proposal
+
+
+async def _check_deciding_meeting(db: AsyncSession, meeting: Meeting, parent: Body, today: date) -> None:
+    """A faction belongs to ``parent`` and presents its case to one of parent's meetings still to vote:
+    another body's meeting could never decide its question, and one that has voted would leave it
+    dissolved at birth (the form offers only ``meetings_to_name``; the API takes any id)."""
+    if meeting.body_id != parent.id:
+        body = await db.get(Body, meeting.body_id)
+        raise Invalid(f"{meeting.title} is a meeting of {body.name if body else 'another body'}; a faction belongs to "
+                      f"{parent.name} and names one of its meetings to decide its question.",
+                      {"meeting_id": f"Choose a meeting of {parent.name}."})
+    if await meeting_has_voted(db, meeting, today):
+        raise Conflict(f"{meeting.title} ({day_month_year(meeting.held_on)}) has already voted, so a faction for it "
+                       "would be dissolved as soon as it was proposed. Name a meeting still to come.",
+                       {"meeting_id": "Choose a meeting that has not yet voted."})
 
 
 async def sign(db: AsyncSession, actor: Member, proposal_id: int) -> ProposalView:
@@ -337,10 +358,16 @@ async def decide(db: AsyncSession, actor: Member, proposal_id: int, *, approve: 
 
 
 async def meetings_to_name(db: AsyncSession, today: date) -> list[Meeting]:
-    """Meetings a faction may name: those not yet past."""
-    found = await db.execute(select(Meeting).options(selectinload(Meeting.body)).where(Meeting.held_on >= today)
+    """Meetings a faction may name (``propose`` takes no other): the national members' meeting's,
+    not yet past nor voted."""
+    try:
+        parent = await _organisation(db)
+    except NotFound:
+        return []
+    found = await db.execute(select(Meeting).options(selectinload(Meeting.body))
+                             .where(Meeting.held_on >= today, Meeting.body_id == parent.id)
                              .order_by(Meeting.held_on, Meeting.id))
-    return list(found.scalars().all())
+    return [m for m in found.scalars().all() if not await meeting_has_voted(db, m, today)]
 
 
 async def proposal_for_body(db: AsyncSession, body_id: int) -> GroupingProposal | None:

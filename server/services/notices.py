@@ -266,3 +266,16 @@ async def send_digests(db: AsyncSession, mail: MailSettings, secret_key: str, da
                        organisation: str = "Plenary") -> int:
     """``mail_digests``, answering how many went."""
     return (await mail_digests(db, mail, secret_key, day, organisation)).sent
+
+
+async def notify(db: AsyncSession, member_ids: Iterable[int], kind: str, title: str, link: str) -> int:
+    """Queue a notice of ``kind`` for each member, commit, and email at once those who chose
+    "each by email" (the rest see it in the app or their next digest). For a service whose
+    action is already committed: a mail problem never undoes it. Returns how many were told."""
+    members = list(dict.fromkeys(member_ids))
+    if not members:
+        return 0
+    add_notices(db, members, kind, title, link)
+    await db.commit()
+    await deliver_now(db)
+    return len(members)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.base import NO_VALUE
 
 from server.db.models import FILLED_BY, Holding, Member, Position
 from server.repositories import bodies as body_rows
 from server.repositories import members as member_rows
 from server.services.errors import Invalid, NotFound
 from server.services.members import require_admin
-from server.services.permissions import can_see_body, role_in
+from server.services.permissions import OPEN_TO_ALL_MEMBERS, can_see_body, role_in
 
 
 async def create_position(db: AsyncSession, actor: Member, *, body_id: int, title: str, filled_by: str,
@@ -73,8 +75,18 @@ def is_current(holding: Holding, today: date | None = None) -> bool:
 def can_start_recall(member: Member, holding: Holding, today: date | None = None) -> bool:
     """DOMAIN: every elected holder is subject to immediate recall by the body that
     elected them. So a member may start a recall of a current holding exactly when they
-    belong to the electing body (with ``member.memberships`` loaded)."""
-    return is_current(holding, today) and role_in(member, holding.elected_by_id) is not None
+    belong to the electing body (with ``member.memberships`` and ``holding.elected_by`` loaded):
+    every member belongs to the NMM (``OPEN_TO_ALL_MEMBERS``, as groupings, petitions, its ballot
+    roll and by-elections have it), whether or not they hold a membership row."""
+    return is_current(holding, today) and (_open_to_all(holding)
+                                           or role_in(member, holding.elected_by_id) is not None)
+
+
+def _open_to_all(holding: Holding) -> bool:
+    """Whether the electing body is one every member belongs to; read only when ``elected_by`` is
+    loaded (a lazy load cannot run here), as every page and service that asks loads it."""
+    elected_by = inspect(holding).attrs.elected_by.loaded_value
+    return elected_by is not NO_VALUE and elected_by is not None and elected_by.kind in OPEN_TO_ALL_MEMBERS
 
 
 async def positions_for(db: AsyncSession, member: Member, body_id: int | None = None) -> list[Position]:

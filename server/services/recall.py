@@ -27,7 +27,9 @@ from server.services import by_elections
 from ballots.hand_count import TELLERS_NEEDED
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.groupings import rules_for
-from server.services.permissions import role_in
+from server.repositories import by_elections as body_roll
+from server.services import notices
+from server.services.permissions import OPEN_TO_ALL_MEMBERS, role_in
 from server.services.positions import can_start_recall, is_current
 
 #: how long the recall ballot stays open once notice has run
@@ -72,7 +74,8 @@ async def recall_by_id(db: AsyncSession, viewer: Member, recall_id: int) -> tupl
         .where(RecallMotion.id == recall_id).execution_options(populate_existing=True))
     recall = found.scalars().first()
     member = await member_with_roles(db, viewer.id)
-    if recall is None or not (member.is_site_admin or any(m.body_id == recall.body_id for m in member.memberships)
+    if recall is None or not (member.is_site_admin or recall.body.kind in OPEN_TO_ALL_MEMBERS
+                              or any(m.body_id == recall.body_id for m in member.memberships)
                               or _parent_cac(member, recall.body)):
         raise NotFound("There is no such recall motion.")
     return recall, await holding_by_id(db, recall.holding_id)
@@ -100,7 +103,22 @@ async def start(db: AsyncSession, actor: Member, holding_id: int, reason: str) -
     await db.flush()
     db.add(RecallSupporter(recall_id=recall.id, member_id=actor.id))
     await db.commit()
+    await _ask_for_supporters(db, recall, holding)
     return recall
+
+
+async def _ask_for_supporters(db: AsyncSession, recall: RecallMotion, holding: Holding) -> int:
+    """A recall that needs supporters besides the member who started it is made known to the rest of
+    the electing body (every member, for the NMM), each as they chose to hear of petitions: it asks
+    for support as a petition does (the notice kinds are fixed; its ballot is then told as a ballot).
+    Called after the start is committed, so a notice or mail problem never undoes it."""
+    more = recall.supporters_needed - 1
+    if more < 1:
+        return 0
+    members = [m.id for m in await body_roll.members_of(db, holding.elected_by) if m.id != recall.started_by_id]
+    title = (f"{title_of(holding)}: a recall motion needs {more} more supporter{'s' if more != 1 else ''} "
+             f"from {holding.elected_by.name}")
+    return await notices.notify(db, members, "petition", title, f"/recalls/{recall.id}")
 
 
 async def support(db: AsyncSession, actor: Member, recall_id: int) -> RecallMotion:

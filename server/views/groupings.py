@@ -23,6 +23,7 @@ from server.services.errors import ActionRefused, Invalid
 from server.views import bulletin as bulletin_pages
 from server.views import by_elections as by_election_pages
 from server.views import petitions as petition_pages
+from server.views import publication as publication_pages
 from server.views import recall as recall_pages
 from server.views import in_place
 from server.views.context import database, is_htmx, require_viewer
@@ -318,8 +319,9 @@ GROUPING_PAGE_ROUTES = [
     *petition_pages.PETITION_PAGE_ROUTES,
     *recall_pages.RECALL_PAGE_ROUTES,
     *by_election_pages.BY_ELECTION_PAGE_ROUTES,
+    *publication_pages.PUBLICATION_PAGE_ROUTES,
 ]
 #: the API routes, re-exported so server/app.py imports issue 7's routes from one place
 GROUPING_API_ROUTES = (grouping_api.GROUPING_API_ROUTES + bulletin_pages.BULLETIN_API_ROUTES
                        + petition_pages.PETITION_API_ROUTES + recall_pages.RECALL_API_ROUTES
-                       + by_election_api.BY_ELECTION_API_ROUTES)
+                       + by_election_api.BY_ELECTION_API_ROUTES + publication_pages.PUBLICATION_API_ROUTES)
