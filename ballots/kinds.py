@@ -30,6 +30,8 @@ fingerprint differs once voting has started.
 
 from __future__ import annotations
 
+import json
+
 import secrets
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
@@ -283,6 +285,11 @@ class BallotSpec:
             return cls(**data)
         except (KeyError, TypeError) as exc:
             raise SpecError(f"ballot spec is missing or mistypes a field: {exc}") from None
+
+    @classmethod
+    def from_json(cls, text: str) -> "BallotSpec":
+        """The spec stored as ``canonical_json``."""
+        return cls.from_dict(json.loads(text))
 
     def canonical_json(self) -> str:
         return canonical_json(self.as_dict())

@@ -7,13 +7,15 @@ import asyncio
 import weakref
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import AsyncIterator, Collection
 
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from server.db.models import Ballot, BallotBoxEntry, BallotRollEntry, BallotVoted, Member, TellerConfirmation
+from server.db.models import (Ballot, BallotBoxEntry, BallotRollEntry, BallotVoted, Holding, Member, Position,
+                              TellerConfirmation)
 
 
 #: per event loop (a lock belongs to one loop; tests and restarts run several), per database file
@@ -81,14 +83,6 @@ async def voted_member_ids(db: AsyncSession, ballot_id: int) -> set[int]:
     return set((await db.execute(select(BallotVoted.member_id).where(BallotVoted.ballot_id == ballot_id))).scalars())
 
 
-async def touch_open_ballot(db: AsyncSession, ballot_id: int, now) -> bool:
-    """Lock the open ballot row (for a changed vote) without counting a new voter."""
-    result = await db.execute(update(Ballot).where(Ballot.id == ballot_id, Ballot.state == "open",
-                                                   Ballot.closes_at > now)
-                              .values(voted=Ballot.voted).execution_options(synchronize_session=False))
-    return result.rowcount == 1
-
-
 @dataclass(frozen=True)
 class RollLine:
     """A voter's roll entry, name and roll mark, as the casting round reads them."""
@@ -114,7 +108,8 @@ def roll_lines(session: Session, ballot_id: int, member_ids: Collection[int]) ->
 
 
 def lock_open_ballot(session: Session, ballot_id: int, fingerprint: str, now) -> bool:
-    """Whether the ballot is open, with this fixed spec, until after ``now``: the round's first write, so
+    """Whether the ballot is open, with this fixed spec, until after ``now``: the first write of a round
+    of votes or of a changed vote, so
     on PostgreSQL it locks the ballot row against a concurrent close (and a second worker's round) and on
     SQLite it takes the writer's lock at once."""
     result = session.execute(update(Ballot).where(Ballot.id == ballot_id, Ballot.state == "open",
@@ -204,11 +199,6 @@ async def clear_confirmations(db: AsyncSession, ballot_id: int) -> None:
 
 
 # --- opening, the delegates' roll, withdrawing a proxy ---------------------------------------------
-
-from datetime import date  # noqa: E402
-
-from server.db.models import Holding, Position  # noqa: E402
-
 
 async def open_draft(db: AsyncSession, ballot_id: int, spec: str, fingerprint: str) -> bool:
     """Move a draft to open with its final spec and fingerprint; False when it is no longer a draft (another

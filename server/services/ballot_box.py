@@ -15,13 +15,12 @@ The round is one synchronous function (``write_round``), run in the async sessio
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from typing import Protocol, Sequence
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from ballots.contents import BallotContents
 from ballots.kinds import BallotSpec, check_unchanged
@@ -110,7 +109,7 @@ class BallotBox:
             ballot = await rows.ballot_by_id(db, ballot_id)
             if ballot is None or ballot.state != "open" or ballot.by_hand or not ballot.fingerprint:
                 return None
-            spec = BallotSpec.from_dict(json.loads(ballot.spec))
+            spec = BallotSpec.from_json(ballot.spec)
             check_unchanged(spec, ballot.fingerprint)
             kept = OpenBallot(ballot.id, ballot.fingerprint, spec)
         if len(self._open) >= KEPT_SPECS:
@@ -127,7 +126,8 @@ class BallotBox:
 
     async def _write_round(self, votes: list[FirstVote]) -> list[Outcome | Exception]:
         try:
-            return await self._in_one_transaction(votes)
+            async with self._sessions() as db, rows.one_writer(db):
+                return await db.run_sync(write_round, votes)
         except IntegrityError:
             pass
         if len(votes) == 1:
@@ -135,10 +135,6 @@ class BallotBox:
         # a constraint refused the round (a receipt drawn twice, a mark written by another path):
         # write each vote alone, so one cannot sink the others
         return [(await self._write_round([vote]))[0] for vote in votes]
-
-    async def _in_one_transaction(self, votes: list[FirstVote]) -> list[Outcome]:
-        async with self._sessions() as db, rows.one_writer(db):
-            return await db.run_sync(write_round, votes)
 
 
 def write_round(session: Session, votes: Sequence[FirstVote]) -> list[Outcome]:

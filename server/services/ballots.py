@@ -43,7 +43,7 @@ from server.db.models import Ballot, Body, Member, Membership, TellerConfirmatio
 from server.repositories import ballots as rows
 from server.repositories import members as member_rows
 from server.services import audit, ballot_notices
-from server.services.ballot_box import NOT_OPEN, AlreadyVoted, BallotBox, FirstVote, Recorded, Voter
+from server.services.ballot_box import NOT_OPEN, AlreadyVoted, BallotBox, FirstVote, OpenBallot, Recorded, Voter
 from server.services.errors import ActionRefused, Conflict, Forbidden, Invalid, NotFound
 from server.services.permissions import can_see_body, role_in
 from voting.ballot import BallotError
@@ -116,7 +116,7 @@ async def _refuse_before_notice(db: AsyncSession, ballot_id: int) -> None:
 
 
 def spec_of(ballot: Ballot) -> BallotSpec:
-    return BallotSpec.from_dict(json.loads(ballot.spec))
+    return BallotSpec.from_json(ballot.spec)
 
 
 def _now() -> datetime:
@@ -470,7 +470,7 @@ async def cast_vote(sessions: async_sessionmaker[AsyncSession], box: BallotBox, 
     if isinstance(outcome, AlreadyVoted):
         weighted = contents if outcome.weight == contents.weight else replace(contents, weight=outcome.weight)
         async with sessions() as db:
-            return await _change_vote(db, opened.id, str(opened.id), opened.spec, voter_id, outcome.name, weighted,
+            return await _change_vote(db, opened, voter_id, outcome.name, weighted,
                                       previous_receipt or outcome.receipt or "")
     if outcome is NOT_OPEN:
         box.forget(opened.id)
@@ -500,8 +500,9 @@ async def _why_not(sessions: async_sessionmaker[AsyncSession], voter: Voter, bal
         return None
 
 
-async def _change_vote(db: AsyncSession, ballot_id: int, ballot_key: str, spec: BallotSpec, voter_id: int,
-                       voter_name: str, contents, previous: str) -> Cast:
+async def _change_vote(db: AsyncSession, opened: OpenBallot, voter_id: int, voter_name: str, contents,
+                       previous: str) -> Cast:
+    ballot_id, ballot_key, spec = opened.id, str(opened.id), opened.spec
     if not spec.may_change_vote:
         raise Conflict("You have already voted in this ballot; each member votes once.")
     try:
@@ -512,7 +513,8 @@ async def _change_vote(db: AsyncSession, ballot_id: int, ballot_key: str, spec: 
     receipt = new_receipt()
     paper = stored_ballot(contents, receipt)
     async with rows.one_writer(db):
-        if not await rows.touch_open_ballot(db, ballot_id, _now()):
+        # the ballot row first, as a round of first votes takes it (the same lock order everywhere)
+        if not await db.run_sync(rows.lock_open_ballot, ballot_id, opened.fingerprint, _now()):
             await db.rollback()
             raise Conflict("Voting has closed.")
         if not await rows.take_from_box(db, ballot_id, previous):

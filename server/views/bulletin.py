@@ -7,7 +7,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from server.api.bulletin import BULLETIN_API_ROUTES  # noqa: F401 - re-exported for server/views/groupings.py
 from server.db.models import Body
 from server.db.models_groupings import BulletinAppeal
 from server.drafting.markdown import render_markdown

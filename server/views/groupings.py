@@ -12,6 +12,7 @@ from starlette.formparsers import MultiPartException
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from server.api import bulletin as bulletin_api
 from server.api import by_elections as by_election_api
 from server.api import groupings as grouping_api
 from server.drafting.diff import diff_words, render_inline
@@ -117,49 +118,39 @@ async def _refusal_on_proposal(request: Request, db, proposal_id: int, refused: 
     return render(request, "groupings/proposal.html", context, status=refused.status)
 
 
-async def sign(request: Request) -> Response:
+async def _proposal_action(request: Request, act, done: str, form: dict | None = None) -> Response:
+    """Run ``act(db, member, proposal_id)`` and answer as every action on a proposal does: the
+    actions fragment with its message under htmx, else a redirect; a refusal shown in place."""
     current = require_viewer(request)
     proposal_id = request.path_params["proposal_id"]
     async with database(request) as db:
         try:
-            await groupings.sign(db, current.member, proposal_id)
+            await act(db, current.member, proposal_id)
         except ActionRefused as refused:
-            return await _refusal_on_proposal(request, db, proposal_id, refused, {})
+            return await _refusal_on_proposal(request, db, proposal_id, refused, form or {})
         if is_htmx(request):
             return in_place.fragment(request, "groupings/_proposal_actions.html",
-                                     await _proposal_context(request, db, proposal_id), message=MESSAGES["signed"])
-    return RedirectResponse(f"/groupings/{proposal_id}?done=signed", status_code=303)
+                                     await _proposal_context(request, db, proposal_id), message=MESSAGES[done])
+    return RedirectResponse(f"/groupings/{proposal_id}?done={done}", status_code=303)
+
+
+async def sign(request: Request) -> Response:
+    return await _proposal_action(request, groupings.sign, "signed")
 
 
 async def join(request: Request) -> Response:
     """Join an approved caucus or fraction (a faction or platform is joined by signing)."""
-    current = require_viewer(request)
-    proposal_id = request.path_params["proposal_id"]
-    async with database(request) as db:
-        try:
-            await groupings.join(db, current.member, proposal_id)
-        except ActionRefused as refused:
-            return await _refusal_on_proposal(request, db, proposal_id, refused, {})
-        if is_htmx(request):
-            return in_place.fragment(request, "groupings/_proposal_actions.html",
-                                     await _proposal_context(request, db, proposal_id), message=MESSAGES["joined"])
-    return RedirectResponse(f"/groupings/{proposal_id}?done=joined", status_code=303)
+    return await _proposal_action(request, groupings.join, "joined")
 
 
 async def decide(request: Request) -> Response:
-    current = require_viewer(request)
-    proposal_id = request.path_params["proposal_id"]
     form = await request.form()
-    async with database(request) as db:
-        try:
-            await groupings.decide(db, current.member, proposal_id, approve=form.get("decision") == "approve",
-                                   reason=str(form.get("reason", "")))
-        except ActionRefused as refused:
-            return await _refusal_on_proposal(request, db, proposal_id, refused, dict(form))
-        if is_htmx(request):
-            return in_place.fragment(request, "groupings/_proposal_actions.html",
-                                     await _proposal_context(request, db, proposal_id), message=MESSAGES["decided"])
-    return RedirectResponse(f"/groupings/{proposal_id}?done=decided", status_code=303)
+
+    async def act(db, member, proposal_id):
+        await groupings.decide(db, member, proposal_id, approve=form.get("decision") == "approve",
+                               reason=str(form.get("reason", "")))
+
+    return await _proposal_action(request, act, "decided", dict(form))
 
 
 async def allowance_page(request: Request) -> Response:
@@ -322,6 +313,6 @@ GROUPING_PAGE_ROUTES = [
     *publication_pages.PUBLICATION_PAGE_ROUTES,
 ]
 #: the API routes, re-exported so server/app.py imports issue 7's routes from one place
-GROUPING_API_ROUTES = (grouping_api.GROUPING_API_ROUTES + bulletin_pages.BULLETIN_API_ROUTES
+GROUPING_API_ROUTES = (grouping_api.GROUPING_API_ROUTES + bulletin_api.BULLETIN_API_ROUTES
                        + petition_pages.PETITION_API_ROUTES + recall_pages.RECALL_API_ROUTES
                        + by_election_api.BY_ELECTION_API_ROUTES + publication_pages.PUBLICATION_API_ROUTES)
