@@ -4,16 +4,20 @@ Laying out a long issue takes seconds of CPU (fpdf2 is pure Python; the review m
 for one 185,000-character document). Each file's name carries a digest of everything the PDF
 shows, so an unchanged issue is built once, and any change (an appeal decided after
 publication, another time zone) gives a new file, the old one being removed. The build runs
-in a worker thread, so the server answers other requests meanwhile, and simultaneous first
-downloads of one issue share a single build.
+in a worker process, so the server answers other requests meanwhile (in a thread the pure-Python
+layout held the interpreter lock the event loop needs, and pages took seconds), and simultaneous
+first downloads of one issue share a single build.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import multiprocessing
 import os
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from server.bulletin.pdf import BulletinIssue, render_bulletin_pdf
@@ -23,6 +27,16 @@ LAYOUT_VERSION = "1"
 FOLDER = "bulletin"
 
 _building: dict[tuple[asyncio.AbstractEventLoop, Path], asyncio.Task[bytes]] = {}
+_layout_process: ProcessPoolExecutor | None = None
+
+
+def _layout_worker() -> ProcessPoolExecutor:
+    """The one process that lays out PDFs, started when first needed (forkserver: a clean child, not a
+    fork of a server with database threads)."""
+    global _layout_process
+    if _layout_process is None:
+        _layout_process = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
+    return _layout_process
 
 
 def pdf_path(data_dir: Path, issue_id: int, issue: BulletinIssue) -> Path:
@@ -47,7 +61,12 @@ async def stored_pdf(data_dir: Path, issue_id: int, issue: BulletinIssue) -> byt
 
 
 async def _build(path: Path, issue_id: int, issue: BulletinIssue) -> bytes:
-    data = await asyncio.to_thread(render_bulletin_pdf, issue)
+    global _layout_process
+    try:
+        data = await asyncio.get_running_loop().run_in_executor(_layout_worker(), render_bulletin_pdf, issue)
+    except BrokenProcessPool:  # the worker died (killed, out of memory): start another for the next build
+        _layout_process = None
+        raise
     await asyncio.to_thread(_keep, path, issue_id, data)
     return data
 
