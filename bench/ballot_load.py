@@ -74,6 +74,8 @@ class Connection:
         self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
         await self.writer.drain()
         status_line = await self.reader.readline()
+        if not status_line:
+            raise ConnectionError("the server closed the connection before answering")
         status = int(status_line.split()[1])
         length, chunked, closing = 0, False, False
         while True:

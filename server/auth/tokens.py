@@ -8,6 +8,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 
 import jwt
 
@@ -15,6 +16,8 @@ ALGORITHM = "HS256"
 SESSION_COOKIE = "plenary_session"
 #: random value given to a browser before it signs in, so the sign-in form has a CSRF token
 PRESESSION_COOKIE = "plenary_presession"
+#: verified tokens a process keeps (a few hundred bytes each)
+VERIFIED_KEPT = 65_536
 
 
 @dataclass(frozen=True)
@@ -35,16 +38,34 @@ def issue_token(secret_key: str, claims: SessionClaims, issued_at: datetime, exp
     return jwt.encode(payload, secret_key, algorithm=ALGORITHM)
 
 
-def read_token(secret_key: str, token: str) -> SessionClaims | None:
-    """The claims of a token we signed and that has not expired, else None."""
+def read_token(secret_key: str, token: str, at: datetime | None = None) -> SessionClaims | None:
+    """The claims of a token we signed and that has not expired (at ``at``, default now), else None."""
+    verified = _verified(secret_key, token)
+    if verified is None:
+        return None
+    claims, expires = verified
+    moment = (at or now()).timestamp()
+    return claims if moment < expires else None
+
+
+@lru_cache(maxsize=VERIFIED_KEPT)
+def _verified(secret_key: str, token: str) -> tuple[SessionClaims, float] | None:
+    """The claims and expiry of a token whose signature and form check out, else None.
+
+    Kept per process: every request of a signed-in member carries the same token, and checking its
+    signature with PyJWT costs as much as the rest of a light request. What is kept depends only on
+    the token and the key, never on the time (expiry is compared on each read) or on the session
+    row (the session check reads that every time, so sign-out and password changes still bite).
+    """
     try:
         payload = jwt.decode(
             token,
             secret_key,
             algorithms=[ALGORITHM],
-            options={"require": ["exp", "iat", "sub", "sid", "ver"]},
+            options={"require": ["exp", "iat", "sub", "sid", "ver"], "verify_exp": False},
         )
-        return SessionClaims(int(payload["sub"]), str(payload["sid"]), int(payload["ver"]))
+        claims = SessionClaims(int(payload["sub"]), str(payload["sid"]), int(payload["ver"]))
+        return claims, float(payload["exp"])
     except (jwt.InvalidTokenError, ValueError, TypeError):
         return None
 

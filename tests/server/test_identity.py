@@ -117,6 +117,19 @@ def test_token_round_trip_and_expiry():
     assert tokens.read_token("k" * 40, old) is None
 
 
+def test_a_kept_token_still_expires_and_a_forged_one_is_never_kept_as_good():
+    now = tokens.now()
+    claims = tokens.SessionClaims(8, "def", 1)
+    token = tokens.issue_token("k" * 40, claims, now, now + timedelta(minutes=1))
+    assert tokens.read_token("k" * 40, token) == claims  # verified once, then kept
+    assert tokens.read_token("k" * 40, token, at=now + timedelta(seconds=59)) == claims
+    assert tokens.read_token("k" * 40, token, at=now + timedelta(minutes=1)) is None
+    head, body, signature = token.split(".")
+    tampered = ".".join((head, body, signature[:-2] + ("AA" if signature[-2:] != "AA" else "BB")))
+    assert tokens.read_token("k" * 40, tampered) is None
+    assert tokens.read_token("x" * 40, token) is None  # kept per key: another key's check is its own
+
+
 async def test_failures_per_account_are_rate_limited(client, org, h):
     for _ in range(5):
         assert (await h.sign_in(client, "olive@example.org", "guess guess")).status_code == 401
