@@ -13,15 +13,19 @@ Each entry is ``(seq, time, actor, action, payload, prev_hash, hash)``:
 
 Changing any entry changes its hash; recomputing that hash breaks the next
 entry's ``prev_hash``; removing or reordering entries breaks ``seq`` and the
-links. Only cutting entries off the end leaves a valid chain, so the head
-hash is published with each result and ``verify_chain`` takes it.
+links. Only cutting entries off the end, or altering an entry and re-hashing
+every entry after it, leaves a valid chain, so the head hash (the hash of the
+newest entry) is published with each result and ``verify_chain`` takes it: a
+published head must still be the hash of an entry of an intact chain. Entries
+after it are the organisation's later actions (``entries_after``), not a
+fault; a chain rebuilt from before it can no longer reach it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from ballots.canonical import canonical_json, sha256_hex
 
@@ -69,14 +73,17 @@ def append(tail: AuditEntry | None, action: str, payload: Mapping[str, Any], *, 
     return AuditEntry(seq, stamp, actor, action, payload, prev, entry_hash(seq, stamp, actor, action, payload, prev))
 
 
-def verify_chain(entries: Sequence[AuditEntry], head: str | None = None) -> list[str]:
+def verify_chain(entries: Sequence[AuditEntry], head: str | None = None, *,
+                 heads: Iterable[str] = ()) -> list[str]:
     """Every break in the chain, first to last; empty when it is intact.
 
     Reports an entry whose contents no longer match its hash (altered), a
     ``prev_hash`` that is not the previous entry's hash (a link broken by an
     altered, removed or inserted entry), ``seq`` out of step (removed or
-    reordered entries) and, with the published ``head``, a chain that does
-    not end there (entries cut off the end, or added after publication).
+    reordered entries) and each published head (``head``, ``heads``) that is
+    no entry's hash (entries up to it cut off, or the chain altered and
+    re-hashed from before it). Entries after a head are later actions, not
+    a break: ``entries_after`` counts them.
     """
     problems: list[str] = []
     previous: AuditEntry | None = None
@@ -94,12 +101,27 @@ def verify_chain(entries: Sequence[AuditEntry], head: str | None = None) -> list
             problems.append(f"entry seq {entry.seq}: link broken (prev_hash is not the hash of "
                             f"{'the start of the chain' if previous is None else f'entry seq {previous.seq}'})")
         previous = entry
-    if head is not None:
-        last = entries[-1].hash if entries else GENESIS
-        if last != head:
-            problems.append(f"the chain ends at {last[:16]}…, not at the published head {head[:16]}…: "
-                            "entries were cut off the end or added after it")
+    positions = head_positions(entries, [*([] if head is None else [head]), *heads])
+    last = f"seq {entries[-1].seq}" if entries else "no entry"
+    for wanted, seq in positions.items():
+        if seq is None:
+            problems.append(f"the published head {wanted[:16]}… is no entry's hash (the chain ends at {last}): "
+                            "entries up to it were cut off, or entries before it altered and the chain re-hashed")
     return problems
+
+
+def head_positions(entries: Sequence[AuditEntry], heads: Iterable[str]) -> dict[str, int | None]:
+    """Each published head and the ``seq`` of the entry whose hash it is (None: no entry's)."""
+    seq_of = {entry.hash: entry.seq for entry in entries}
+    return {wanted: seq_of.get(wanted) for wanted in dict.fromkeys(heads)}
+
+
+def entries_after(entries: Sequence[AuditEntry], head: str) -> list[AuditEntry]:
+    """The entries logged after the one whose hash is ``head`` (all of them if it is none's)."""
+    for index, entry in enumerate(entries):
+        if entry.hash == head:
+            return list(entries[index + 1:])
+    return list(entries)
 
 
 def _recompute(entry: AuditEntry) -> str | None:

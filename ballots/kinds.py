@@ -5,7 +5,8 @@ everything a recount needs afterwards: the kind of ballot, its rules (decision
 rule and base, or counting method, seats and attribute quotas), the
 candidates or slates, the electorate (frozen roll size, total card votes and
 a digest of the roll, and whether it is the body's members or its delegates),
-the timetable, the seed for lots, and the flags
+the timetable, the seed for lots (or ``seed_from_count``: derived at the count
+from values fixed only when voting is over), and the flags
 (secret or open, may change vote, proxies, card-vote weights).
 
 Kinds:
@@ -31,8 +32,6 @@ fingerprint differs once voting has started.
 from __future__ import annotations
 
 import json
-
-import secrets
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
 from fractions import Fraction
@@ -71,6 +70,9 @@ GAPS_CLOSE, GAPS_REFUSE = "close", "refuse"
 #: where the roll comes from when the ballot opens: the body's members, or the delegates sent to it
 ROLL_MEMBERS, ROLL_DELEGATES = "members", "delegates"
 ROLL_SOURCES = (ROLL_MEMBERS, ROLL_DELEGATES)
+#: first characters a spreadsheet reads as the start of a formula: a name starting so is refused at set-up,
+#: so the published CSV stays verbatim (and verifiable) and opening it runs nothing
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SpecError(ValueError):
@@ -162,6 +164,10 @@ class BallotSpec:
     individual_preferences: bool = False
     individual_method: str = "scotland"
     seed: str = ""
+    #: lots use a seed derived at the count (``published_record.derived_seed``: the spec fingerprint and the
+    #: ballots digest), unknown to anyone before the close; omitted from the JSON when false, so specs with a
+    #: seed drawn at set-up (before this field existed) keep their fingerprints
+    seed_from_count: bool = False
     secret: bool = True
     may_change_vote: bool = False
     proxies_allowed: bool = False
@@ -169,6 +175,10 @@ class BallotSpec:
     #: the roll is the body's members (default) or the delegates to it; omitted from the JSON when
     #: ``members``, so the fingerprints of specs made before the field existed do not change
     roll_source: str = ROLL_MEMBERS
+    #: a motion or amendment ballot: the version of the text it decides, pinned at set-up
+    #: (server/services/ballot_subjects.py), so the fingerprint covers the words voted on; omitted
+    #: from the JSON when empty, so specs made before the field existed keep their fingerprints
+    subject_version: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "candidates", tuple(self.candidates))
@@ -262,6 +272,10 @@ class BallotSpec:
         data["method_options"] = {key: value for key, value in self.method_options}
         if self.roll_source == ROLL_MEMBERS:
             del data["roll_source"]
+        if not self.subject_version:
+            del data["subject_version"]
+        if not self.seed_from_count:
+            del data["seed_from_count"]
         return {"format": SPEC_FORMAT, **_lists(data)}
 
     @classmethod
@@ -312,11 +326,6 @@ def roll_digest(roll: Iterable[tuple[str, int]]) -> str:
     return fingerprint(sorted([member, weight] for member, weight in roll))
 
 
-def new_seed() -> str:
-    """A seed for lots, drawn when the ballot is set up and published with its spec."""
-    return secrets.token_hex(8)
-
-
 # Constructors, one per kind ---------------------------------------------------
 
 
@@ -339,33 +348,33 @@ def motion(title: str, electorate: Electorate, timetable: Timetable, *, rule: st
 def choice(title: str, options: Sequence[str], electorate: Electorate, timetable: Timetable, *,
            ranked: bool = False, method: str | None = None, **flags: Any) -> BallotSpec:
     method = method or ("irv" if ranked else "plurality")
-    return BallotSpec(CHOICE, title, electorate, timetable, candidates=tuple(options), method=method,
-                      **_with_seed(flags))
+    return _set_up(BallotSpec(CHOICE, title, electorate, timetable, candidates=tuple(options), method=method,
+                              **_with_seed(flags)))
 
 
 def office(title: str, candidates: Sequence[str], electorate: Electorate, timetable: Timetable, *,
            method: str = "exhaustive", **flags: Any) -> BallotSpec:
-    return BallotSpec(OFFICE, title, electorate, timetable, candidates=tuple(candidates), method=method,
-                      **_with_seed(flags))
+    return _set_up(BallotSpec(OFFICE, title, electorate, timetable, candidates=tuple(candidates), method=method,
+                              **_with_seed(flags)))
 
 
 def seats(title: str, candidates: Sequence[str], number: int, electorate: Electorate, timetable: Timetable, *,
           method: str = "scotland", quotas: Sequence[QuotaRule] = (), **flags: Any) -> BallotSpec:
-    return BallotSpec(SEATS, title, electorate, timetable, candidates=tuple(candidates), seats=number,
-                      method=method, quotas=tuple(quotas), **_with_seed(flags))
+    return _set_up(BallotSpec(SEATS, title, electorate, timetable, candidates=tuple(candidates), seats=number,
+                              method=method, quotas=tuple(quotas), **_with_seed(flags)))
 
 
 def slate(title: str, proposed: SlateList, electorate: Electorate, timetable: Timetable, *,
           rule: str = "simple", base: str | None = None, strike_share: str | None = None,
           **flags: Any) -> BallotSpec:
-    return BallotSpec(SLATE, title, electorate, timetable, slates=(proposed,), rule=rule, base=_base_for(rule, base),
-                      strike_share=strike_share, **_with_seed(flags))
+    return _set_up(BallotSpec(SLATE, title, electorate, timetable, slates=(proposed,), rule=rule,
+                              base=_base_for(rule, base), strike_share=strike_share, **_with_seed(flags)))
 
 
 def slates(title: str, competing: Sequence[SlateList], electorate: Electorate, timetable: Timetable, *,
            method: str = "plurality", **flags: Any) -> BallotSpec:
-    return BallotSpec(SLATES, title, electorate, timetable, slates=tuple(competing), method=method,
-                      **_with_seed(flags))
+    return _set_up(BallotSpec(SLATES, title, electorate, timetable, slates=tuple(competing), method=method,
+                              **_with_seed(flags)))
 
 
 def with_flags(spec: BallotSpec, **flags: Any) -> BallotSpec:
@@ -386,7 +395,23 @@ def utc_text(moment: datetime | str) -> str:
 
 
 def _with_seed(flags: dict[str, Any]) -> dict[str, Any]:
-    return flags if flags.get("seed") else {**flags, "seed": new_seed()}
+    """A seed given (the demo, tests) is kept; otherwise lots use the seed derived at the count, which
+    nobody can know, or redraw by setting the ballot up again, before voting is over."""
+    if flags.get("seed") or "seed_from_count" in flags:
+        return flags
+    return {**flags, "seed_from_count": True}
+
+
+def _set_up(spec: BallotSpec) -> BallotSpec:
+    """Checks for a ballot being set up, not for a spec read back (stored, or from a published record),
+    so older ballots still count and verify: no name may start as a spreadsheet formula."""
+    names = [(n, "candidate") for n in spec.candidates] + [(s.name, "slate") for s in spec.slates]
+    names += [(m, f"person on slate {s.name!r}") for s in spec.slates for m in s.members]
+    for name, what in names:
+        if name.startswith(FORMULA_STARTS):
+            raise SpecError(f"{what} name {name!r} starts with {name[0]!r}: a spreadsheet opening the published "
+                            "record would take it for a formula and run it; write the name without that sign")
+    return spec
 
 
 def _lists(value: Any) -> Any:
@@ -407,8 +432,13 @@ def _check(spec: BallotSpec) -> None:
         raise SpecError(f"gaps must be {GAPS_CLOSE!r} or {GAPS_REFUSE!r}, not {spec.gaps!r}")
     if spec.roll_source not in ROLL_SOURCES:
         raise SpecError(f"the roll is the body's {' or its '.join(ROLL_SOURCES)}, not {spec.roll_source!r}")
+    if spec.subject_version and (spec.kind not in (MOTION, AMENDMENT) or not isinstance(spec.subject_version, str)
+                                 or spec.subject_version != " ".join(spec.subject_version.split())):
+        raise SpecError("only a motion or amendment ballot pins the version of its text, as one line of text")
     if not spec.weighted and spec.electorate.votes != spec.electorate.voters:
         raise SpecError("an electorate carrying more votes than voters needs weighted (card) votes")
+    if spec.seed_from_count and spec.seed:
+        raise SpecError("lots use the seed fixed at set-up or the one derived at the count, not both")
     for key, value in spec.method_options:
         if key in ("seed", "quotas") or not isinstance(value, (str, int, bool)):
             raise SpecError(f"method option {key!r}: give it as its own field, as text, a whole number or true/false")

@@ -7,7 +7,8 @@ order. Three formats carry the same ballots:
 * **JSON** (``write_record_json``): the spec, its fingerprint, the facts the
   count used beyond the spec (``count``: candidates withdrawn after opening,
   members present, a chair's casting vote, quota seats already filled by
-  officers elected earlier), the ballots, their digest and the result;
+  officers elected earlier, the seed for lots when it is derived at the count),
+  the ballots, their digest and the result;
 * **CSV** (``write_record_csv``): the verification CSV layout
   (``id,weight,rank1..``) with the receipt as id; a motion's answer is rank1;
 * **BLT** (``write_record_blt``): ERS/OpenSTV ballots, ``(receipt) weight
@@ -22,7 +23,15 @@ open ballot's names are covered by a second digest (``voters_digest``) over
 ``recount`` counts a record again with the code that produced the result:
 ``voting.decision`` for motions, ``voting.slates`` for slates, and the
 method registry for every other kind. ``verify_record`` says where the
-recount, the digest or the spec fingerprint diverge from what was published.
+recount, the digest, the spec fingerprint or the stated seed diverge from
+what was published.
+
+**Seed for lots.** A spec with ``seed_from_count`` (every ballot set up
+online since R6) has no seed until the count: ``derived_seed`` is SHA-256 of
+the spec fingerprint followed by the ballots digest, known only once voting is
+over, so nobody can foresee a lot or redraw it by setting the ballot up again.
+The count facts state it; a recount derives it again. A spec with its own
+``seed`` (older ballots, the demo) uses that.
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Mapping, Sequence, Union
 
-from ballots.canonical import fingerprint
+from ballots.canonical import fingerprint, sha256_hex
 from ballots.contents import BallotContents
 from ballots.errors import FormatError
 from ballots.formats.blt import format_blt, parse_blt
@@ -67,15 +76,19 @@ class CountFacts:
     casting_vote: str | None = None
     #: per quota label, seats of the body already filled by its members (officers elected earlier)
     quota_credit: tuple[tuple[str, int], ...] = ()
+    #: the seed the lots used, when the spec derives it at the count (``derived_seed``); stated, not chosen
+    seed: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"withdrawn": list(self.withdrawn), "present": self.present, "casting_vote": self.casting_vote,
+        data = {"withdrawn": list(self.withdrawn), "present": self.present, "casting_vote": self.casting_vote,
                 "quota_credit": dict(self.quota_credit)}
+        return data if self.seed is None else {**data, "seed": self.seed}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "CountFacts":
         credit = tuple(sorted(dict(data.get("quota_credit") or {}).items()))
-        return cls(tuple(data.get("withdrawn", ())), data.get("present"), data.get("casting_vote"), credit)
+        return cls(tuple(data.get("withdrawn", ())), data.get("present"), data.get("casting_vote"), credit,
+                   data.get("seed"))
 
 
 @dataclass(frozen=True)
@@ -96,7 +109,10 @@ def build_record(spec: BallotSpec, entries: Sequence[RecordEntry], count: CountF
     """The record to publish: entries in receipt order, digests, fingerprint, and the result (counted if not given)."""
     _check_entries(spec, entries, "<record>")
     ordered = tuple(publication_order(entries))
-    record = PublishedRecord(spec, ordered, count, None, ballots_digest(ordered),
+    digest = ballots_digest(ordered)
+    if spec.seed_from_count:
+        count = replace(count, seed=derived_seed(spec.fingerprint(), digest))
+    record = PublishedRecord(spec, ordered, count, None, digest,
                              None if spec.secret else voters_digest(ordered), spec.fingerprint())
     published = outcome_as_dict(recount(record) if result is None else result)
     return PublishedRecord(spec, ordered, count, published, record.ballots_digest, record.voters_digest,
@@ -111,6 +127,21 @@ def voters_digest(entries: Sequence[RecordEntry]) -> str:
     return fingerprint([{"receipt": e.receipt, "voter": e.voter} for e in publication_order(entries)])
 
 
+def derived_seed(spec_fingerprint: str, digest: str) -> str:
+    """The seed for lots of a ``seed_from_count`` spec: SHA-256 (hex) of the spec fingerprint followed by the
+    ballots digest (128 hex digits as text), both fixed only once voting is over."""
+    return sha256_hex(spec_fingerprint + digest)
+
+
+def lot_seed(record: PublishedRecord) -> str | None:
+    """The seed the count draws lots with: derived from the record's ballots digest (the one it states,
+    which ``verify_record`` checks against its ballots, else computed), or the spec's own."""
+    spec = record.spec
+    if spec.seed_from_count:
+        return derived_seed(spec.fingerprint(), record.ballots_digest or ballots_digest(record.entries))
+    return spec.seed or None
+
+
 def find_receipt(record: PublishedRecord, code: str) -> RecordEntry | None:
     """The ballot with this receipt, however the code was typed; ReceiptError for a mistyped code."""
     wanted = normalise_receipt(code)
@@ -123,11 +154,11 @@ def find_receipt(record: PublishedRecord, code: str) -> RecordEntry | None:
 def recount(record: PublishedRecord) -> Outcome:
     """Count the record's ballots under its spec, as the published result was counted."""
     spec, facts = record.spec, record.count
-    if spec.answers_yes_no and spec.kind != SLATE:
+    if spec.answers_yes_no and spec.kind != SLATE:  # no lots: a tie is a tie (or the chair's casting vote)
         totals = tally_weighted((e.contents.choice, e.contents.weight) for e in record.entries)  # type: ignore[misc]
         return decide(totals["yes"], totals["no"], totals["abstain"], rule=spec.decision_rule(), base=spec.base,
                       present=facts.present, entitled=spec.entitled, quorum=spec.quorum(),
-                      casting_vote=facts.casting_vote)  # type: ignore[arg-type]
+                      casting_vote=facts.casting_vote, unit=_unit(spec))  # type: ignore[arg-type]
     if spec.kind == SLATE:
         proposed = spec.slates[0]
         votes = [SlateVote(e.contents.choice, frozenset(e.contents.struck), e.contents.individuals,  # type: ignore[arg-type]
@@ -135,13 +166,20 @@ def recount(record: PublishedRecord) -> Outcome:
         return vote_on_slate(Slate(proposed.name, proposed.members), votes, rule=spec.decision_rule(),
                              base=spec.base, present=facts.present, entitled=spec.entitled,
                              casting_vote=facts.casting_vote, strike_share=spec.strike_fraction(),  # type: ignore[arg-type]
-                             individual_method=spec.individual_method, seed=spec.seed or None)
+                             individual_method=spec.individual_method, seed=lot_seed(record), unit=_unit(spec))
     if spec.kind == SLATES:
         papers = [SlatePaper(e.contents.ranking, e.contents.individuals, e.contents.weight) for e in record.entries]
         return choose_slate([Slate(s.name, s.members) for s in spec.slates], papers, method=spec.method,
-                            seed=spec.seed or None, individual_method=spec.individual_method)
+                            seed=lot_seed(record), individual_method=spec.individual_method)
     options = spec.count_options(dict(facts.quota_credit))
+    if spec.seed_from_count:
+        options["seed"] = lot_seed(record)
     return count_by_method(spec.method, _contest(spec, facts), _ballots(record.entries), **options)
+
+
+def _unit(spec: BallotSpec) -> str:
+    """What a decision's turnout counts: the card votes of a weighted ballot, else members."""
+    return "card votes" if spec.weighted else "members"
 
 
 def _contest(spec: BallotSpec, facts: CountFacts) -> Contest:
@@ -199,7 +237,8 @@ def verify_record(record: PublishedRecord, published_result: Outcome | Mapping[s
     """Every divergence between the record and what was published; empty when it reproduces exactly.
 
     Checks the spec against its published fingerprint, the ballots against
-    the published digest (``published_digest``, else the record's own), and
+    the published digest (``published_digest``, else the record's own), the
+    seed for lots the count facts state against the one the rules give, and
     the recount against ``published_result`` (else the record's result),
     round by round.
     """
@@ -213,6 +252,12 @@ def verify_record(record: PublishedRecord, published_result: Outcome | Mapping[s
             problems.append(f"the ballots hash to {digest}, not the {label} digest {wanted}: "
                             "ballots were changed, added or removed")
             break
+    record = replace(record, ballots_digest=record.ballots_digest or digest)  # computed once, for the lots
+    seed = lot_seed(record)
+    if record.count.seed is not None and record.count.seed != seed:
+        source = "the spec fingerprint and the ballots give" if record.spec.seed_from_count else "the spec gives"
+        problems.append(f"the count facts state the seed for lots {record.count.seed[:16]}…, but {source} "
+                        f"{(seed or '(none)')[:16]}…: the lots were not drawn as the rules say")
     if not record.spec.secret and record.voters_digest is not None:
         if voters_digest(record.entries) != record.voters_digest:
             problems.append("the voters' names do not match the published voters digest")

@@ -20,23 +20,37 @@ The rule the database layer must follow for a secret ballot
    no voter, receipt or paper id for a secret ballot (``audit_payload_for_vote``).
 4. **One transaction.** The roll mark (under its unique constraint on
    ballot and member: one vote each) and the ballot-box row are written in
-   the same transaction, so neither exists without the other. Changing a
-   vote (where the spec allows) deletes the old ballot-box row found by the
-   voter's receipt, which only the voter holds, and inserts a new row with
-   a new id and receipt in the same transaction.
-5. **Publication shuffles.** The record lists ballots in receipt order
+   the same transaction, so neither exists without the other.
+5. **A change of vote is bound to the voter, not to a paper.** Where the
+   spec allows a change, the roll mark holds ``change_check``: an HMAC
+   under the server's secret key of the ballot and the voter's current
+   receipt (``change_check``), never the receipt or a plain hash of it
+   (receipts are published). To change a vote the voter gives their
+   receipt; its check must equal the one on *this voter's* mark, then the
+   paper with that receipt is deleted, a new paper with a new id and
+   receipt inserted and the mark given the new receipt's check, all in one
+   transaction under the ballot row's lock. Anyone else's receipt, or an
+   old one of the voter's, is refused and changes nothing. Without the
+   key the checks match no paper; the close clears them, so once receipts
+   are published not even the key links a mark to a paper.
+6. **Publication shuffles.** The record lists ballots in receipt order
    (``publication_order``), which is random and unrelated to when anyone
-   voted. On PostgreSQL, where a table's physical order follows insertion,
-   the ballot box is rewritten in key order (``CLUSTER ... USING`` its
-   primary key) when the ballot closes, so not even the storage pages keep
-   the order of voting.
+   voted. While the ballot is open, storage still groups each round's marks
+   and papers (PostgreSQL's ``xmin`` and heap order, SQLite's page bytes);
+   so at the close, in the closing transaction, the ballot's roll marks and
+   papers are deleted and inserted again in key order, and after it the old
+   versions are vacuumed away (the WAL checkpointed on SQLite): neither the
+   storage pages nor any system column then keeps the order of voting.
 
 An open (named) ballot has no such rule: its record publishes each voter's
-name beside their ballot.
+name beside their ballot. Its roll mark holds the voter's receipt, which
+binds a change of vote the same way (only the paper with that receipt).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import random
 import secrets
@@ -74,6 +88,13 @@ class StoredBallot:
 
 def stored_ballot(contents: BallotContents, receipt: str) -> StoredBallot:
     return StoredBallot(new_ballot_id(), receipt, contents.canonical_json())
+
+
+def change_check(key: bytes, ballot: int | str, receipt: str) -> str:
+    """What a secret ballot's roll mark keeps of the voter's receipt (rule 5): HMAC-SHA256 under the
+    server's secret ``key`` of ``change:<ballot>:<receipt>``, in hex. Keyed, because receipts are
+    published: a plain hash of every published receipt would match each mark to its paper."""
+    return hmac.new(key, f"change:{ballot}:{receipt}".encode(), hashlib.sha256).hexdigest()
 
 
 def linking_columns(columns: Iterable[str]) -> list[str]:

@@ -9,7 +9,9 @@ form, so equal votes are stored identically.
 
 The numbered form gives each candidate a box for a rank number. Blank boxes
 are allowed (the candidate is not ranked). Gaps in the numbers (1, 2, 4) are
-closed (read as 1, 2, 3) or refused, as the spec's ``gaps`` rule says.
+closed (read as 1, 2, 3) or refused, as the spec's ``gaps`` rule says. A slate
+paper that also ranks people has a second set of boxes, one per person, read
+by the same rules (``parse_numbered_people``).
 """
 
 from __future__ import annotations
@@ -49,31 +51,47 @@ def validate(spec: BallotSpec, submitted: Mapping[str, Any], weight: int = 1) ->
 
 def parse_numbered_form(spec: BallotSpec, numbers: Mapping[str, str]) -> tuple[str, ...]:
     """A ranking from the numbered form: candidate -> the number typed in its box ('' for none)."""
-    given: dict[str, int] = {}
-    for name, raw in numbers.items():
+    for name in numbers:
         if name not in spec.choices:
             raise BallotRejected(f"Unknown candidate {name!r}.", "ranking")
+    return _ranking(spec, _numbered(spec, numbers, "ranking"))
+
+
+def parse_numbered_people(spec: BallotSpec, numbers: Mapping[str, str]) -> tuple[str, ...]:
+    """The people ranked on a slate paper's numbered form (person -> number, '' for none), read by the same
+    rules as the slates' or candidates' boxes; all blank is no individual ranking, which is allowed."""
+    if any((raw or "").strip() for raw in numbers.values()) and not spec.individual_preferences:
+        raise BallotRejected("This ballot does not ask you to rank people individually.", "individuals")
+    for name in numbers:
+        if name not in spec.individuals:
+            raise BallotRejected(f"Unknown person {name!r}: rank only people named on the slates.", "individuals")
+    return _individuals(spec, _numbered(spec, numbers, "individuals"))
+
+
+def _numbered(spec: BallotSpec, numbers: Mapping[str, str], field: str) -> tuple[str, ...]:
+    """The names in the order of the numbers typed in their boxes; a repeated rank (or, where the spec refuses
+    gaps, a missing one) is refused with the rank to fix."""
+    given: dict[str, int] = {}
+    for name, raw in numbers.items():
         text = (raw or "").strip()
         if not text:
             continue
         if not text.isdigit():
-            raise BallotRejected(f"Give a whole number for {name!r}, or leave its box blank.", "ranking")
+            raise BallotRejected(f"Give a whole number for {name!r}, or leave its box blank.", field)
         number = int(text)
         if number < 1:
             raise BallotRejected(f"Ranks start at 1: give {name!r} a number from 1 up, or leave its box blank.",
-                                 "ranking")
+                                 field)
         given[name] = number
     repeats = sorted((n, times) for n, times in Counter(given.values()).items() if times > 1)
     if repeats:
         number, times = repeats[0]
-        raise BallotRejected(f"Rank {number} is given {_times(times)}: give each rank once.", "ranking")
+        raise BallotRejected(f"Rank {number} is given {_times(times)}: give each rank once.", field)
     if spec.gaps == GAPS_REFUSE:
         missing = next((n for n in range(1, len(given) + 1) if n not in given.values()), None)
         if missing is not None:
-            raise BallotRejected(f"Rank {missing} is missing: number your choices 1, 2, 3 … without gaps.",
-                                 "ranking")
-    ranking = tuple(sorted(given, key=given.__getitem__))
-    return _ranking(spec, ranking)
+            raise BallotRejected(f"Rank {missing} is missing: number your choices 1, 2, 3 … without gaps.", field)
+    return tuple(sorted(given, key=given.__getitem__))
 
 
 def _check_fields(spec: BallotSpec, submitted: Mapping[str, Any]) -> None:

@@ -7,20 +7,9 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from member_pages import signed_in_page
-from server.demo import email_for
-
-
-def as_member(browser: Browser, live_server: str, name: str, javascript: bool = True, **options) -> Page:
-    return signed_in_page(browser, live_server, email_for(name), javascript, **options)
-
-
-def open_ballot(page: Page, title: str) -> None:
-    page.goto("/bodies/nmm/ballots")
-    page.get_by_role("link", name=title).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+from ballot_pages import as_member, open_ballot
 
 
 def receipt(page: Page) -> str:
@@ -131,6 +120,7 @@ def test_published_result_with_rounds_charts_and_receipt_lookup(browser, live_se
     page.get_by_label("Receipt code").fill(first.lower().replace("-", " "))
     page.get_by_role("button", name="Find it").click()
     expect(page.get_by_role("heading", level=2)).to_have_text(f"Ballot {first}")
+    assert "code" not in page.url and first.split("-")[0] not in page.url  # posted, not in the address
 
 
 def test_choosing_between_slates(browser, live_server):

@@ -18,7 +18,7 @@ from server.api import ballots as ballot_api
 from server.api import motions as motion_api
 from server.api import routes as api
 from server.auth.middleware import CsrfMiddleware, SessionMiddleware
-from server.db.engine import make_engine, make_sessionmaker
+from server.db.engine import make_engine, make_reading_sessionmaker, make_sessionmaker
 from server.services.ballot_box import BallotBox
 from server.services.errors import ActionRefused
 from server.services.identity import SessionCheck
@@ -83,7 +83,8 @@ API_ROUTES = [
     Route("/api/v1/ballots/{ballot_id:int}/roll", ballot_api.roll, methods=["GET"]),
     Route("/api/v1/ballots/{ballot_id:int}/result", ballot_api.result, methods=["GET"]),
     Route("/api/v1/ballots/{ballot_id:int}/record", ballot_api.record, methods=["GET"]),
-    Route("/api/v1/ballots/{ballot_id:int}/receipts/{code}", ballot_api.receipt, methods=["GET"]),
+    Route("/api/v1/ballots/{ballot_id:int}/receipts", ballot_api.receipt, methods=["POST"]),
+    Route("/api/v1/ballots/{ballot_id:int}/receipts/{code}", ballot_api.receipt_in_address, methods=["GET"]),
 ]
 
 BALLOT_PAGE_ROUTES = [
@@ -96,6 +97,8 @@ BALLOT_PAGE_ROUTES = [
     Route("/ballots/{ballot_id:int}/count", ballot_pages.count_again, methods=["POST"]),
     Route("/ballots/{ballot_id:int}/proxy", ballot_pages.appoint_proxy, methods=["POST"]),
     Route("/ballots/{ballot_id:int}/proxy/withdraw", ballot_pages.withdraw_proxy, methods=["POST"]),
+    Route("/ballots/{ballot_id:int}/withdraw-candidate", ballot_pages.withdraw_candidate, methods=["POST"]),
+    Route("/ballots/{ballot_id:int}/casting-vote", ballot_pages.give_casting_vote, methods=["POST"]),
     Route("/ballots/{ballot_id:int}/hand-count", ballot_pages.enter_hand_count, methods=["POST"]),
     Route("/ballots/{ballot_id:int}/confirm", ballot_pages.confirm_hand_count, methods=["POST"]),
     Route("/ballots/{ballot_id:int}/publish", ballot_pages.publish_hand_count, methods=["POST"]),
@@ -105,7 +108,7 @@ BALLOT_PAGE_ROUTES = [
     Route("/ballots/{ballot_id:int}/result", ballot_pages.result_page, methods=["GET"]),
     Route("/ballots/{ballot_id:int}/record.{suffix:str}", ballot_pages.record_download, methods=["GET"]),
     Route("/ballots/{ballot_id:int}/report.txt", ballot_pages.report_download, methods=["GET"]),
-    Route("/ballots/{ballot_id:int}/receipt", ballot_pages.receipt_page, methods=["GET"]),
+    Route("/ballots/{ballot_id:int}/receipt", ballot_pages.receipt_page, methods=["GET", "POST"]),
 ]
 
 MOTION_PAGE_ROUTES = [
@@ -169,7 +172,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     engine = make_engine(settings)
     sessions = make_sessionmaker(engine)
-    ballot_box = BallotBox(sessions)
+    ballot_box = BallotBox(sessions, settings.secret_key.encode())
 
     @asynccontextmanager
     async def lifespan(_app: Starlette):
@@ -180,7 +183,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=API_ROUTES + PAGE_ROUTES,
         middleware=[
             Middleware(SessionMiddleware, settings=settings, sessions=sessions,
-                       check=SessionCheck(settings, sessions)),
+                       check=SessionCheck(settings, make_reading_sessionmaker(engine))),
             Middleware(CsrfMiddleware, settings=settings),
         ],
         exception_handlers={

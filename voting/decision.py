@@ -178,6 +178,8 @@ class Decision:
     casting_vote: Choice | None
     quorum_needed: Fraction | None
     words: str
+    #: what the turnout is counted in: "members", or "card votes" on a weighted ballot
+    unit: str = "members"
 
     @property
     def carried(self) -> bool:
@@ -220,10 +222,12 @@ def decide(
     entitled: int | None = None,
     quorum: Quorum | None = None,
     casting_vote: Choice | None = None,
+    unit: str = "members",
 ) -> Decision:
     """Decide a motion; a tie falls unless ``casting_vote`` records the chair's vote.
 
-    ``base`` None takes the rule on its own base (``Rule.default_base``).
+    ``base`` None takes the rule on its own base (``Rule.default_base``). ``unit`` names what the
+    turnout counts: "members", or "card votes" when each voter carries a weight.
     """
     rule, base = rule_and_base(rule, base)
     yes, no, abstain = Fraction(yes), Fraction(no), Fraction(abstain)
@@ -251,27 +255,29 @@ def decide(
     else:
         outcome = "carried" if rule.passes(yes, no, base_total) else "fell"
     decision = Decision(outcome, rule, base, yes, no, abstain, base_total, share, needed, turnout,
-                        present, entitled, tie, casting_vote if tie else None, quorum_needed, "")
+                        present, entitled, tie, casting_vote if tie else None, quorum_needed, "", unit)
     return _with_words(decision)
 
 
 def _with_words(d: Decision) -> Decision:
+    """The result in the words of the issue, in its order: "Carried: 412 for, 98 against, 20 abstentions;
+    80.8% of votes cast excluding abstentions; turnout 530 of 689 members, 76.9%". What a share rule
+    needed, a tie and a quorum follow that sentence; a simple majority (more for than against, the
+    default) is not restated."""
     head = {"carried": "Carried", "fell": "Fell", "inquorate": "Not decided (inquorate)"}[d.outcome]
     parts = [f"{head}: {_num(d.yes)} for, {_num(d.no)} against, {_num(d.abstain)} "
              f"abstention{'' if d.abstain == 1 else 's'}"]
     if d.share_of_base is not None:
         parts.append(f"{percent(d.share_of_base)} of {BASES[d.base_name]}")
+    if d.entitled:
+        parts.append(f"turnout {_num(d.turnout)} of {d.entitled} {d.unit}, {percent(d.turnout / d.entitled)}")
+    elif d.present:
+        parts.append(f"turnout {_num(d.turnout)} of {d.present} present, {percent(d.turnout / d.present)}")
     if d.needed is not None:
         parts.append(f"{d.rule.name} needed {_num(d.needed)}")
-    elif d.rule.share is None:
-        parts.append("simple majority (more for than against)")
     if d.tie:
         parts.append("tie decided by the chair's casting vote "
                      f"({d.casting_vote})" if d.casting_vote else "tie: the status quo stands")
-    if d.entitled:
-        parts.append(f"turnout {_num(d.turnout)} of {d.entitled} members, {percent(d.turnout / d.entitled)}")
-    elif d.present:
-        parts.append(f"turnout {_num(d.turnout)} of {d.present} present, {percent(d.turnout / d.present)}")
     if d.quorum_needed is not None:
         parts.append(f"quorum {_num(d.quorum_needed)}")
     words = parts[0] + "; " + "; ".join(parts[1:]) if len(parts) > 1 else parts[0]

@@ -122,8 +122,10 @@ def vote_on_slate(
     strike_share: Fraction | None = None,
     individual_method: str = "scotland",
     seed: str | None = None,
+    unit: str = "members",
 ) -> SlateDecision:
-    """Accept or reject one slate; strike-outs only where ``strike_share`` allows them."""
+    """Accept or reject one slate; strike-outs only where ``strike_share`` allows them. ``unit``: what the
+    turnout counts ("card votes" on a weighted ballot)."""
     totals = {"yes": 0, "no": 0, "abstain": 0}
     strikes = {name: 0 for name in slate.members}
     for number, vote in enumerate(votes, start=1):
@@ -138,7 +140,7 @@ def vote_on_slate(
         for name in vote.struck:
             strikes[name] += vote.weight
     decision = decide(totals["yes"], totals["no"], totals["abstain"], rule=rule, base=base,
-                      present=present, entitled=entitled, casting_vote=casting_vote)
+                      present=present, entitled=entitled, casting_vote=casting_vote, unit=unit)
     papers = sum(totals.values())
     removed: list[str] = []
     if strike_share is not None:

@@ -18,6 +18,10 @@ from server.repositories import bodies as body_rows
 from server.services import ballots as ballot_actions
 from server.services.errors import Invalid, NotFound
 from server.views.context import database, require_identity, require_viewer
+from server.views.render import error_response
+
+#: a receipt with a ballot's contents: no cache or proxy keeps a copy (the receipt pages send the same)
+NOT_KEPT = {"Cache-Control": "no-store"}
 
 
 def _list(data: dict, name: str) -> list:
@@ -36,6 +40,43 @@ def _moment(data: dict, name: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def _optional_id(data: dict, name: str) -> int | None:
+    """A row id: a whole number (or its digits quoted), or absent/null/"" for none; anything else is refused
+    here, naming the field, rather than stored and failing in the database."""
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 2**31:
+        raise Invalid(f"{name} must be the id of a {name.removesuffix('_id')}: a whole number such as 12, "
+                      f"not {json.dumps(value)}.", {name: "A whole number."})
+    return value
+
+
+def _flag(data: dict, name: str, default: bool) -> bool:
+    """A JSON boolean: ``bool("false")`` is True, so a quoted value is refused rather than read as on."""
+    value = data.get(name, default)
+    if not isinstance(value, bool):
+        raise Invalid(f"{name} must be true or false (a JSON boolean), not {json.dumps(value)}.",
+                      {name: "true or false."})
+    return value
+
+
+def _whole(data: dict, name: str, default: int | None = None, *, many: bool = False) -> int | None:
+    """A JSON integer of 0 or more, or null (``default`` when absent); ``many`` also takes "many" as null
+    (a hand count's uncounted side). A quoted number is refused, never guessed."""
+    value = data.get(name, default)
+    if value is None or (many and isinstance(value, str) and value.strip().lower() == "many"):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        allowed = "a whole number, \"many\" or null" if many else "a whole number"
+        raise Invalid(f"{name} must be {allowed}, not {json.dumps(value)}.", {name: allowed.capitalize() + "."})
+    if value < 0:
+        raise Invalid(f"{name} cannot be negative ({value}).", {name: "0 or more."})
+    return value
+
+
 def fields_from_json(data: dict) -> ballot_actions.SpecFields:
     try:
         return ballot_actions.SpecFields(
@@ -47,12 +88,14 @@ def fields_from_json(data: dict) -> ballot_actions.SpecFields:
             rule=str(data.get("rule", "simple")), base=str(data.get("base", "cast")),
             slates=[(str(s["name"]), [str(m) for m in s["members"]]) for s in _list(data, "slates")],
             strike_share=None if data.get("strike_share") in (None, "") else str(data["strike_share"]),
-            secret=bool(data.get("secret", True)), may_change_vote=bool(data.get("may_change_vote", False)),
-            proxies_allowed=bool(data.get("proxies_allowed", False)), weighted=bool(data.get("weighted", False)),
-            by_hand=bool(data.get("by_hand", False)), motion_id=data.get("motion_id"),
-            amendment_id=data.get("amendment_id"),
+            secret=_flag(data, "secret", True), may_change_vote=_flag(data, "may_change_vote", False),
+            proxies_allowed=_flag(data, "proxies_allowed", False), weighted=_flag(data, "weighted", False),
+            by_hand=_flag(data, "by_hand", False), motion_id=_optional_id(data, "motion_id"),
+            amendment_id=_optional_id(data, "amendment_id"),
             weights={str(k): int(v) for k, v in dict(data.get("weights") or {}).items()},
-            roll_source=str(data.get("roll_source") or "members"))
+            roll_source=str(data.get("roll_source") or "members"),
+            individual_preferences=_flag(data, "individual_preferences", False),
+            individual_method=str(data.get("individual_method") or ""))
     except (KeyError, TypeError, ValueError) as exc:
         raise Invalid(f"The ballot's fields are incomplete or mistyped ({exc}).") from None
 
@@ -62,7 +105,8 @@ def ballot_shape(ballot: Ballot, turnout: ballot_actions.Turnout | None = None) 
     shape = {"id": ballot.id, "body": body_summary(ballot.body), "kind": ballot.kind, "title": ballot.title,
              "state": ballot.state, "by_hand": ballot.by_hand, "motion_id": ballot.motion_id,
              "amendment_id": ballot.amendment_id, "spec": spec.as_dict(),
-             "fingerprint": ballot.fingerprint, "close_reason": ballot.close_reason}
+             "fingerprint": ballot.fingerprint, "close_reason": ballot.close_reason,
+             "count_facts": ballot_actions.late_facts_of(ballot).as_dict()}
     if turnout is not None:
         shape["turnout"] = {"voted": turnout.voted, "eligible": turnout.eligible}
     return shape
@@ -102,11 +146,13 @@ async def get_ballot(request: Request) -> Response:
 
 
 def _hand_count(data: dict) -> HandCount:
-    try:
-        return HandCount(data.get("for"), int(data.get("against", 0)), int(data.get("abstain", 0)),
-                         data.get("present"), data.get("declared"))
-    except (TypeError, ValueError) as exc:
-        raise Invalid(f"The figures are incomplete or mistyped ({exc}).") from None
+    """The tellers' figures: whole numbers; "for" may be "many" or null (the side not counted)."""
+    declared = data.get("declared") or None
+    if declared not in (None, "carried", "fell"):
+        raise Invalid(f"declared must be \"carried\", \"fell\" or null, not {json.dumps(declared)}.",
+                      {"declared": "carried, fell or null."})
+    return HandCount(_whole(data, "for", many=True), _whole(data, "against", 0), _whole(data, "abstain", 0),
+                     _whole(data, "present"), declared)
 
 
 async def ballot_action(request: Request) -> Response:
@@ -132,6 +178,12 @@ async def ballot_action(request: Request) -> Response:
             await ballot_actions.confirm_hand_count(db, member, ballot_id)
         elif action == "publish":
             note = await ballot_actions.publish_hand_count(db, member, ballot_id)
+        elif action == "withdraw-candidate":
+            note = await ballot_actions.withdraw_candidate(db, member, ballot_id, str(data.get("candidate", "")),
+                                                           str(data.get("reason", "")))
+        elif action == "casting-vote":
+            note = await ballot_actions.give_casting_vote(db, member, ballot_id, str(data.get("casting_vote", "")),
+                                                          str(data.get("reason", "")))
         else:
             raise NotFound(f"There is no action {action!r}; see /api/v1/openapi.json.")
         turnout = await ballot_actions.turnout(db, member, ballot_id)
@@ -143,13 +195,12 @@ async def cast_vote(request: Request) -> Response:
     current = require_identity(request)  # an identity-only route: casting loads no memberships
     data = await _json_body(request)
     submitted = {k: data[k] for k in ("choice", "ranking", "struck", "individuals") if k in data}
-    behalf = data.get("on_behalf_of")
+    behalf = _whole(data, "on_behalf_of")  # a quoted id is refused, never taken as the proxy's own vote
     cast = await ballot_actions.cast_vote(request.app.state.sessions, request.app.state.ballot_box, current,
-                                          request.path_params["ballot_id"], submitted,
-                                          on_behalf_of=behalf if isinstance(behalf, int) else None,
+                                          request.path_params["ballot_id"], submitted, on_behalf_of=behalf,
                                           previous_receipt=str(data.get("previous_receipt", "")))
     return JSONResponse({"receipt": cast.receipt, "contents": cast.contents, "changed": cast.changed},
-                        status_code=201)
+                        status_code=201, headers=NOT_KEPT)
 
 
 async def turnout(request: Request) -> Response:
@@ -190,13 +241,25 @@ async def record(request: Request) -> Response:
 
 
 async def receipt(request: Request) -> Response:
+    """POST {"code": …}: the ballot with that receipt in the published record. The code goes in the body,
+    never the address, which access logs keep beside the caller's address and time (R6 #10)."""
     current = require_viewer(request)
+    code = (await _json_body(request)).get("code")
+    if not isinstance(code, str) or not code.strip():
+        raise Invalid('Give the receipt code in the body: {"code": "7KQM-3WXA-HN9D-PT4C"}.',
+                      {"code": "The receipt code, as text."})
     async with database(request) as db:
-        found = await ballot_actions.look_up_receipt(db, current.member, request.path_params["ballot_id"],
-                                                     request.path_params["code"])
+        found = await ballot_actions.look_up_receipt(db, current.member, request.path_params["ballot_id"], code)
     if found is None:
         raise NotFound("No ballot in the published record has that receipt code.")
-    return JSONResponse(found.as_dict())
+    return JSONResponse(found.as_dict(), headers=NOT_KEPT)
+
+
+async def receipt_in_address(request: Request) -> Response:
+    """The old GET …/receipts/{code}: refused (410), and the code is not looked up, so a client moves to POST."""
+    return error_response(request, 410, "Receipt codes are no longer taken from the address (access logs and "
+                          f"browser history keep it): POST /api/v1/ballots/{request.path_params['ballot_id']}"
+                          '/receipts with {"code": …} instead.')
 
 
 async def withdraw_proxy(request: Request) -> Response:

@@ -526,6 +526,9 @@ class Ballot(Base):
     closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     close_reason: Mapped[str] = mapped_column(String(40), default="")
+    #: when voting closed (by the timetable, or early by the CAC: the result page says when); the spec's
+    #: timetable keeps the closing time fixed at opening
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     voted: Mapped[int] = mapped_column(Integer, default=0)
     #: the published record (JSON) and the count's report, written at the count
     record: Mapped[str | None] = mapped_column(Text)
@@ -534,6 +537,10 @@ class Ballot(Base):
     #: the audit chain's head hash when the result was published
     audit_head: Mapped[str | None] = mapped_column(String(64))
     hand_count: Mapped[str | None] = mapped_column(Text)
+    #: what the CAC recorded after opening without touching the spec (``ballots.late_facts``): candidates
+    #: withdrawn, a tie held for the chair's casting vote and that vote; '' when nothing. The casting
+    #: round compares it, so a withdrawal makes every process read the ballot again
+    count_facts: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     body: Mapped[Body] = relationship()
 
@@ -558,6 +565,9 @@ class BallotVoted(Base):
 
     No time, no reference to the ballot box. ``receipt`` is set only in an open
     (named) ballot, which publishes who voted what; a secret ballot leaves it empty.
+    ``change_check`` (secret ballots, while open): the keyed hash of the voter's current receipt
+    (``ballots.secrecy.change_check``), so only the voter's own receipt changes their vote, and
+    without the server's key nobody can match it to a paper; cleared when the ballot closes.
     """
 
     __tablename__ = "ballot_voted"
@@ -567,6 +577,7 @@ class BallotVoted(Base):
     ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
     receipt: Mapped[str | None] = mapped_column(String(19))
+    change_check: Mapped[str | None] = mapped_column(String(64))
 
 
 class BallotBoxEntry(Base):

@@ -21,7 +21,7 @@ from server.repositories import motions as rows
 from server.services import amendment_text as textops
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.motion_access import OPEN_FOR_AMENDMENT, can_take_part, is_cac
-from server.services.motions import current_version, motion_for, record, state_phrase
+from server.services.motions import current_version, motion_for, motion_to_decide, record, state_phrase
 from server.services.notifications import ensure_following, notify_followers
 
 STATE_LABELS = {
@@ -257,15 +257,17 @@ async def set_order(db: AsyncSession, actor: Member, motion_id: int, order: list
     await db.commit()
 
 
-async def record_outcome(db: AsyncSession, actor: Member, amendment_id: int, outcome: str, *, note: str = "",
+async def record_outcome(db: AsyncSession, actor: Member | None, amendment_id: int, outcome: str, *, note: str = "",
                          by_count: bool = False) -> MotionVersion | None:
     """Record the vote on an amendment, in the CAC's order. When it carries, the motion's
     text becomes a new "as amended" version and every later open amendment is restated
     against it, or marked not applicable with the reason. Returns the new version, if any.
-    The ballot code will call this with ``by_count=True`` (no CAC check)."""
-    amendment, motion = await amendment_for(db, actor, amendment_id)
-    if not by_count:
-        _require_cac(actor, motion)
+    The CAC records it, or a ballot's count with ``by_count=True`` and ``actor`` None (the
+    history shows Plenary; the new version is credited to the amendment's mover)."""
+    amendment = await rows.amendment_by_id(db, amendment_id)
+    if amendment is None:
+        raise NotFound("There is no such amendment.")
+    motion = await motion_to_decide(db, actor, amendment.motion_id, by_count)
     if outcome not in OUTCOMES:
         raise Invalid("The outcome of an amendment is carried or fell.", {"outcome": "Unknown outcome."})
     if motion.state != "scheduled":
@@ -292,7 +294,8 @@ async def record_outcome(db: AsyncSession, actor: Member, amendment_id: int, out
         await db.rollback()
         raise Conflict("The motion changed while the outcome was recorded; reload and record it again.")
     new_version = MotionVersion(motion_id=motion.id, number=version.number + 1, title=version.title,
-                                text=result.text, argument=version.argument, created_by_id=actor.id,
+                                text=result.text, argument=version.argument,
+                                created_by_id=actor.id if actor else amendment.created_by_id,
                                 note=f"As amended by amendment {amendment.number}")
     db.add(new_version)
     await db.flush()

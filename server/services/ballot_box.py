@@ -15,6 +15,7 @@ The round is one synchronous function (``write_round``), run in the async sessio
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, replace
 from typing import Protocol, Sequence
 
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 from ballots.contents import BallotContents
 from ballots.kinds import BallotSpec, check_unchanged
 from ballots.receipts import new_receipt
-from ballots.secrecy import audit_payload_for_vote, stored_ballot
+from ballots.secrecy import audit_payload_for_vote, change_check, stored_ballot
 from server.batches import Batcher
 from server.db.models import utcnow
 from server.repositories import ballots as rows
@@ -50,6 +51,9 @@ class OpenBallot:
     id: int
     fingerprint: str
     spec: BallotSpec
+    #: the count facts on the ballot row when read (ballots/late_facts.py: candidates withdrawn since it
+    #: opened); each round compares them, so a withdrawal makes the box read the ballot again
+    facts: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,23 +99,34 @@ Outcome = Recorded | AlreadyVoted | Refused
 class BallotBox:
     """One per server process (``app.state.ballot_box``)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], change_key: bytes) -> None:
         self._sessions = sessions
+        #: the server's secret key, for the change checks on roll marks (ballots/secrecy.py rule 5)
+        self.change_key = change_key
         self._open: dict[int, OpenBallot] = {}
+        self._reading: dict[int, asyncio.Future[OpenBallot | None]] = {}
         self._rounds: Batcher[FirstVote, Outcome] = Batcher(self._write_round)
 
     async def open_ballot(self, ballot_id: int) -> OpenBallot | None:
-        """The ballot if it is open for voting online; its spec read once per process."""
+        """The ballot if it is open for voting online; its spec read once per process (voters who
+        arrive while it is being read wait for that one reading, not a reading each)."""
         kept = self._open.get(ballot_id)
         if kept is not None:
             return kept
+        reading = self._reading.get(ballot_id)
+        if reading is None or reading.get_loop() is not asyncio.get_running_loop():  # (a test's ended loop)
+            reading = self._reading[ballot_id] = asyncio.ensure_future(self._read(ballot_id))
+            reading.add_done_callback(lambda _: self._reading.pop(ballot_id, None))
+        return await asyncio.shield(reading)
+
+    async def _read(self, ballot_id: int) -> OpenBallot | None:
         async with self._sessions() as db:
             ballot = await rows.ballot_by_id(db, ballot_id)
             if ballot is None or ballot.state != "open" or ballot.by_hand or not ballot.fingerprint:
                 return None
             spec = BallotSpec.from_json(ballot.spec)
             check_unchanged(spec, ballot.fingerprint)
-            kept = OpenBallot(ballot.id, ballot.fingerprint, spec)
+            kept = OpenBallot(ballot.id, ballot.fingerprint, spec, ballot.count_facts)
         if len(self._open) >= KEPT_SPECS:
             self._open.pop(next(iter(self._open)))
         self._open[ballot_id] = kept
@@ -127,7 +142,7 @@ class BallotBox:
     async def _write_round(self, votes: list[FirstVote]) -> list[Outcome | Exception]:
         try:
             async with self._sessions() as db, rows.one_writer(db):
-                return await db.run_sync(write_round, votes)
+                return await db.run_sync(write_round, votes, self.change_key)
         except IntegrityError:
             pass
         if len(votes) == 1:
@@ -137,8 +152,9 @@ class BallotBox:
         return [(await self._write_round([vote]))[0] for vote in votes]
 
 
-def write_round(session: Session, votes: Sequence[FirstVote]) -> list[Outcome]:
-    """Write a round of first votes in one transaction and commit it; an outcome for each vote, in order."""
+def write_round(session: Session, votes: Sequence[FirstVote], change_key: bytes) -> list[Outcome]:
+    """Write a round of first votes in one transaction and commit it; an outcome for each vote, in order.
+    ``change_key``: what the change checks of a secret ballot that allows changes are keyed with."""
     now = utcnow()
     outcomes: list[Outcome | None] = [None] * len(votes)
     by_ballot: dict[int, list[int]] = {}
@@ -148,7 +164,7 @@ def write_round(session: Session, votes: Sequence[FirstVote]) -> list[Outcome]:
     for ballot_id in sorted(by_ballot):  # rows locked in one order: two rounds cannot deadlock
         indexes = by_ballot[ballot_id]
         opened = votes[indexes[0]].ballot
-        if not rows.lock_open_ballot(session, ballot_id, opened.fingerprint, now):
+        if not rows.lock_open_ballot(session, ballot_id, opened.fingerprint, now, opened.facts):
             for index in indexes:
                 outcomes[index] = NOT_OPEN
             continue
@@ -170,7 +186,8 @@ def write_round(session: Session, votes: Sequence[FirstVote]) -> list[Outcome]:
                 contents = vote.contents if line.weight == vote.contents.weight else replace(
                     vote.contents, weight=line.weight)
                 paper = stored_ballot(contents, receipt)
-                marks.append((vote.voter_id, None if secret else receipt))
+                check = change_check(change_key, key, receipt) if secret and opened.spec.may_change_vote else None
+                marks.append((vote.voter_id, None if secret else receipt, check))
                 papers.append((paper.id, paper.receipt, paper.contents))
                 entries.append(("vote.recorded", audit_payload_for_vote(key, secret, line.name, receipt),
                                 None if secret else line.name))

@@ -4,6 +4,10 @@ or each by email at once; server/services/notices.py).
 
 The ballots service calls these at the end of ``open_ballot`` and of ``count_and_publish``,
 after its own commit: a notice or a mail that fails never undoes the ballot action.
+
+The result notice carries the ballots digest, the spec fingerprint and the audit head, so every
+member holds a copy outside the database: ``plenary verify --record … --digest`` and
+``plenary audit verify --head`` check against these, not against values an intruder could rewrite.
 """
 
 from __future__ import annotations
@@ -37,6 +41,29 @@ async def ballot_opened(db: AsyncSession, ballot: Ballot) -> int:
     return await _tell_roll(db, ballot, f"Ballot open: {ballot.title} (until {closes} UTC)", f"/ballots/{ballot.id}")
 
 
+#: a notice's title holds at most this many characters (``notices.add_notices``)
+TITLE_LIMIT = 400
+
+
+def published_values(ballot: Ballot) -> str:
+    """"ballots digest …; spec fingerprint …; audit head …" in full, for the notice (those the ballot has)."""
+    values = (("ballots digest", ballot.ballots_digest), ("spec fingerprint", ballot.fingerprint),
+              ("audit head", ballot.audit_head))
+    return "; ".join(f"{label} {value}" for label, value in values if value)
+
+
+def result_title(ballot: Ballot) -> str:
+    """The result notice's title; a long ballot title is shortened so the values always arrive whole."""
+    values = published_values(ballot)
+    tail = f" ({values})" if values else ""
+    title = " ".join(ballot.title.split())
+    room = TITLE_LIMIT - len("Result published: ") - len(tail)
+    if len(title) > room:
+        title = title[:room - 1].rstrip() + "…"
+    return f"Result published: {title}{tail}"
+
+
 async def result_published(db: AsyncSession, ballot: Ballot) -> int:
-    """Tell each member on the roll that the result is published; returns how many."""
-    return await _tell_roll(db, ballot, f"Result published: {ballot.title}", f"/ballots/{ballot.id}/result")
+    """Tell each member on the roll that the result is published, with the values to check it by; returns
+    how many."""
+    return await _tell_roll(db, ballot, result_title(ballot), f"/ballots/{ballot.id}/result")

@@ -24,8 +24,8 @@ from ballots import kinds
 from ballots.canonical import fingerprint as digest_of
 from ballots.hand_count import Confirmation, HandCount, check_hand_count, ready_to_publish
 from ballots.kinds import BallotSpec, SpecError, check_unchanged
+from ballots.late_facts import LateFactRefused, LateFacts, tie_for_chair, tied_words
 from ballots.published_record import (
-    CountFacts,
     PublishedRecord,
     build_record,
     find_receipt,
@@ -36,13 +36,13 @@ from ballots.published_record import (
     write_record_json,
 )
 from ballots.receipts import ReceiptError, RecordEntry, new_receipt, normalise_receipt
-from ballots.secrecy import StoredBallot, audit_payload_for_vote, stored_ballot
-from ballots.validation import BallotRejected, parse_numbered_form, validate
+from ballots.secrecy import StoredBallot, audit_payload_for_vote, change_check, stored_ballot
+from ballots.validation import BallotRejected, parse_numbered_form, parse_numbered_people, validate
 from server.db.engine import as_utc
 from server.db.models import Ballot, Body, Member, Membership, TellerConfirmation, utcnow
 from server.repositories import ballots as rows
 from server.repositories import members as member_rows
-from server.services import audit, ballot_notices
+from server.services import audit, ballot_notices, ballot_subjects
 from server.services.ballot_box import NOT_OPEN, AlreadyVoted, BallotBox, FirstVote, OpenBallot, Recorded, Voter
 from server.services.errors import ActionRefused, Conflict, Forbidden, Invalid, NotFound
 from server.services.permissions import can_see_body, role_in
@@ -56,8 +56,11 @@ STATE_LABELS = {"draft": "Not yet open", "open": "Open", "closed": "Closed, bein
 KIND_LABELS = {"motion": "Motion", "amendment": "Amendment", "choice": "Choice among options",
                "office": "Election to an office", "seats": "Election to a group of seats",
                "slate": "Slate: accept or reject", "slates": "Choice between slates"}
-#: who may set up, open and close ballots of a body: its officers and CAC members, and site admins
+#: who may set up ballots of a body and open or close them at their times: its officers and CAC members, and
+#: site admins. Opening before the timetable's time or closing before it is the CAC's alone (``may_act_early``)
 RUNNING_ROLES = ("officer", "cac_member")
+#: the base no online ballot can have: nobody is "present" at a vote taken over days (review R6 #6)
+NO_PRESENT_ONLINE = "An online ballot has no members present: choose votes cast or members entitled."
 
 
 @dataclass
@@ -87,6 +90,9 @@ class SpecFields:
     weights: dict[str, int] = field(default_factory=dict)
     #: who is on the roll: the body's members, or the delegates to it (``kinds.ROLL_SOURCES``)
     roll_source: str = kinds.ROLL_MEMBERS
+    #: slate papers also rank people, counted by ``individual_method`` beside the slate result
+    individual_preferences: bool = False
+    individual_method: str = ""
 
 
 def can_run(member: Member, body: Body) -> bool:
@@ -107,6 +113,32 @@ async def may_run(db: AsyncSession, member: Member, ballot: Ballot, action: str 
     if action == "hand count":
         return role_in(member, ballot.body_id) == "cac_member" or member.is_site_admin
     return can_run(member, ballot.body)
+
+
+async def may_act_early(db: AsyncSession, member: Member, ballot: Ballot) -> bool:
+    """Whether ``member`` may open voting before the timetable's opening time or close it before its closing
+    time: "closing is by timetable or by the CAC". Someone who may run the ballot (``may_run``: never a
+    recall's holder) and is on the body's CAC, or stands in for it (a recall's parent-body CAC), or is a site
+    admin (as for hand counts); a body with no CAC member, such as a branch, has its officers act as its CAC."""
+    if not await may_run(db, member, ballot):
+        return False
+    role = role_in(member, ballot.body_id)
+    if member.is_site_admin or role in ("cac_member", None):  # None: standing in for the body (a recall's)
+        return True
+    return role == "officer" and not await rows.has_role(db, ballot.body_id, "cac_member")
+
+
+def _timetable(spec: BallotSpec) -> tuple[datetime, datetime]:
+    """When the fixed spec says voting opens and closes (the columns ``opens_at``/``closes_at`` copy it)."""
+    return _moment(spec.timetable.opens), _moment(spec.timetable.closes)
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment.day} {moment:%B %Y at %H:%M} UTC"
 
 
 async def _refuse_before_notice(db: AsyncSession, ballot_id: int) -> None:
@@ -230,6 +262,13 @@ def build_spec(fields: SpecFields, electorate: kinds.Electorate, seed: str = "")
     flags: dict[str, Any] = {"secret": fields.secret, "may_change_vote": fields.may_change_vote,
                              "proxies_allowed": fields.proxies_allowed, "weighted": fields.weighted,
                              "roll_source": fields.roll_source}
+    if fields.individual_preferences:
+        if fields.kind not in ("slate", "slates"):
+            raise SpecError("only slate papers rank people individually: choose a slate or slates ballot")
+        flags["individual_preferences"] = True
+        flags["individual_method"] = fields.individual_method or "scotland"
+    elif fields.individual_method:
+        raise SpecError("an individual count method needs papers that rank people: tick individual preferences")
     if seed:
         flags["seed"] = seed
     title = fields.title.strip()
@@ -291,19 +330,31 @@ async def create_ballot(db: AsyncSession, actor: Member, body: Body, fields: Spe
         raise NotFound("There is no such body, or you may not see it.")
     if not runner_checked and not can_run(actor, body):
         raise Forbidden("Only the body's officers and CAC members set up its ballots.")
-    if fields.kind in ("motion", "amendment") and not fields.title.strip():
-        fields.title = await _motion_title(db, actor, fields)
+    subject = await ballot_subjects.for_set_up(db, actor, body, fields.kind, fields.motion_id, fields.amendment_id)
+    if subject is not None:  # stored only as checked: this body's motion, waiting for this vote
+        fields.motion_id = subject.motion.id
+        fields.kind = "amendment" if subject.amendment is not None else fields.kind
+        fields.title = fields.title if fields.title.strip() else subject.title
+    elif fields.kind in ("motion", "amendment") and not fields.title.strip():
+        raise Invalid("A ballot needs a title.", {"title": "Required."})
     if fields.by_hand and fields.kind not in ("motion", "amendment"):
         raise Invalid("A hand count is entered for a motion or amendment.", {"by_hand": "Motions only."})
+    if fields.base.strip().lower() == "present" and not fields.by_hand and fields.kind in ("motion", "amendment",
+                                                                                           "slate"):
+        # the count would wait for an attendance nobody can enter: only tellers in a room count those present
+        raise Invalid(NO_PRESENT_ONLINE, {"base": "Votes cast or members entitled."})
     weights = await _weights(db, body, fields.weights, fields.weighted, fields.roll_source,
                              as_utc(fields.opens).astimezone(timezone.utc).date())
     try:
         spec = build_spec(fields, _roll_electorate(weights))
+        if subject is not None:
+            spec = kinds.with_flags(spec, subject_version=subject.pin)
     except SpecError as exc:
         raise Invalid(f"The ballot was not set up: {exc}", {"spec": str(exc)}) from None
     ballot = Ballot(body_id=body.id, motion_id=fields.motion_id, amendment_id=fields.amendment_id, kind=spec.kind,
                     title=spec.title, spec=spec.canonical_json(), state="draft", by_hand=fields.by_hand,
-                    opens_at=fields.opens, closes_at=fields.closes, created_by_id=actor.id, close_reason="", voted=0)
+                    opens_at=_timetable(spec)[0], closes_at=_timetable(spec)[1], created_by_id=actor.id,
+                    close_reason="", voted=0)
     db.add(ballot)
     await db.flush()
     await rows.replace_roll(db, ballot.id, weights)
@@ -313,23 +364,10 @@ async def create_ballot(db: AsyncSession, actor: Member, body: Body, fields: Spe
     return ballot
 
 
-async def _motion_title(db: AsyncSession, actor: Member, fields: SpecFields) -> str:
-    from server.services import amendments as amendment_actions
-    from server.services import motions as motion_actions
-
-    if fields.amendment_id is not None:
-        amendment, motion = await amendment_actions.amendment_for(db, actor, fields.amendment_id)
-        fields.motion_id = motion.id
-        fields.kind = "amendment"
-        return f"Amendment {amendment.number} to “{await motion_actions.current_title(db, motion)}”"
-    if fields.motion_id is not None:
-        motion = await motion_actions.motion_for(db, actor, fields.motion_id)
-        return await motion_actions.current_title(db, motion)
-    raise Invalid("A ballot needs a title.", {"title": "Required."})
-
-
 async def open_ballot(db: AsyncSession, actor: Member, ballot_id: int) -> Ballot:
-    """The CAC opens voting (early, or late when nobody has looked since the opening time)."""
+    """"Open voting now": early, before the timetable's opening time, by the CAC only (``may_act_early``; the
+    spec's opening time becomes this moment before its fingerprint is fixed, see ``_open``); or once that
+    time has come and nobody has looked yet, by whoever runs the ballot, as the timetable would."""
     ballot = await ballot_for(db, actor, ballot_id)
     if not await may_run(db, actor, ballot):
         raise Forbidden("Only the body's officers and CAC members open its ballots (never a recall's holder).")
@@ -337,9 +375,13 @@ async def open_ballot(db: AsyncSession, actor: Member, ballot_id: int) -> Ballot
         raise Conflict("This ballot has already opened.")
     if ballot.by_hand:
         raise Conflict("A hand count is not voted online: enter the tellers' figures instead.")
-    if as_utc(ballot.closes_at) <= _now():
+    opens, closes = _timetable(spec_of(ballot))
+    if closes <= _now():
         raise Conflict("Its closing time has passed: set up a new ballot with a later closing time.")
-    if not await _open(db, actor, ballot, "opened by the CAC"):
+    early = _now() < opens
+    if early and not await may_act_early(db, actor, ballot):
+        raise Forbidden(f"Voting opens by its timetable on {_when(opens)}; only the CAC opens it earlier.")
+    if not await _open(db, actor, ballot, "opened by the CAC" if early else "timetable"):
         raise Conflict("This ballot has already opened.")
     return ballot
 
@@ -348,8 +390,12 @@ async def _open(db: AsyncSession, actor: Member | None, ballot: Ballot, reason: 
     """Freeze the roll as it stands today (with the card votes set at set-up) and fix the spec's fingerprint:
     from now on nothing about the ballot changes. The state moves from draft to open in one guarded update,
     so only one opening wins: False when another request opened it first."""
-    ballot_id, spec = ballot.id, spec_of(ballot)
+    ballot_id, spec, now = ballot.id, spec_of(ballot), _now()
     await _refuse_before_notice(db, ballot_id)
+    scheduled = spec.timetable.opens
+    if now < _timetable(spec)[0]:  # early: the fixed spec says when voting really opened (review R6 #11)
+        spec = kinds.with_flags(spec, timetable=kinds.Timetable(kinds.utc_text(now), spec.timetable.closes))
+    spec = await ballot_subjects.pinned_for_opening(db, ballot, spec)  # its motion still waits, on the same text
     members = await _roll_members(db, ballot.body, spec.roll_source, _now().date())
     if not members:
         who = "holds a delegate seat on" if spec.roll_source == kinds.ROLL_DELEGATES else "is a member of"
@@ -363,13 +409,22 @@ async def _open(db: AsyncSession, actor: Member | None, ballot: Ballot, reason: 
     fixed = spec.fingerprint()
     await db.rollback()  # reads done: the writing transaction starts with the guarded update
     async with rows.one_writer(db):
-        opened = await rows.open_draft(db, ballot_id, spec.canonical_json(), fixed)
+        # the columns the casting statement and the timetable read are copied from the spec being fixed
+        opened = await rows.open_draft(db, ballot_id, spec.canonical_json(), fixed, *_timetable(spec))
         if opened:
             await rows.replace_roll(db, ballot_id, weights)
-            await rows.drop_proxies_off_roll(db, ballot_id)
+            cleared = await rows.drop_proxies_off_roll(db, ballot_id)
+            moved = {} if spec.timetable.opens == scheduled else {"opens": spec.timetable.opens,
+                                                                   "timetable_opens": scheduled}
             await audit.record(db, "ballot.open", {"ballot": str(ballot_id), "spec_fingerprint": fixed,
-                                                   "roll_digest": spec.electorate.roll_digest, "reason": reason},
+                                                   "roll_digest": spec.electorate.roll_digest, "reason": reason,
+                                                   **moved},
                                actor=actor.name if actor and reason != "timetable" else None)
+            for member_id, proxy_id in cleared:  # appointed to someone the frozen roll does not hold
+                member, gone = await member_rows.by_id(db, member_id), await member_rows.by_id(db, proxy_id)
+                await audit.record(db, "proxy.clear", {**await _proxy_payload(
+                    db, ballot_id, member.name if member else str(member_id), gone.name if gone else str(proxy_id)),
+                    "reason": "the proxy is not on the roll frozen at opening"})
             await db.commit()
         else:
             await db.rollback()
@@ -395,9 +450,35 @@ async def appoint_proxy(db: AsyncSession, actor: Member, ballot_id: int, proxy_e
     if proxy is None or proxy.id == actor.id or await rows.roll_entry(db, ballot.id, proxy.id) is None:
         raise Invalid("Your proxy must be another member on this ballot's roll: check the address.",
                       {"proxy": "Not on the roll."})
-    entry.proxy_id = proxy.id
-    await db.commit()
+    ballot_id, member_id, proxy_id, member_name, proxy_name = ballot.id, actor.id, proxy.id, actor.name, proxy.name
+    await db.rollback()  # reads done: the appointment is one guarded update under the ballot row's lock
+    async with rows.one_writer(db):
+        await rows.lock_ballot(db, ballot_id)  # the ballot row, then the audit chain: the order of every ballot write
+        previous = await rows.proxy_of(db, ballot_id, member_id)
+        appointed = await rows.appoint_proxy(db, ballot_id, member_id, proxy_id)
+        if appointed:
+            await audit.record(db, "proxy.appoint", await _proxy_payload(db, ballot_id, member_name, proxy_name,
+                                                                         previous), actor=member_name)
+            await db.commit()
+        else:
+            await db.rollback()
+    if not appointed:
+        if await rows.has_voted(db, ballot_id, member_id):
+            raise Conflict("You have already voted, so there is nothing left for a proxy to do.")
+        raise Conflict("This ballot has closed.")
     return proxy
+
+
+async def _proxy_payload(db: AsyncSession, ballot_id: int, member: str, proxy: str,
+                         replaced: int | None = None) -> dict[str, str]:
+    """What the audit log says about a proxy appointment, withdrawal or clearing: the ballot, the member and
+    the proxy (and the proxy an appointment replaces), never whether or how either has voted, so a secret
+    ballot's entry says nothing the roll does not already show its members."""
+    payload = {"ballot": str(ballot_id), "member": member, "proxy": proxy}
+    if replaced is not None:
+        former = await member_rows.by_id(db, replaced)
+        payload["replaces"] = former.name if former else str(replaced)
+    return payload
 
 
 async def withdraw_proxy(db: AsyncSession, actor: Member, ballot_id: int) -> None:
@@ -412,10 +493,16 @@ async def withdraw_proxy(db: AsyncSession, actor: Member, ballot_id: int) -> Non
         raise Forbidden("You are not on this ballot's roll.")
     if entry.proxy_id is None:
         raise Conflict("You have not appointed a proxy in this ballot.")
+    member_id, member_name = actor.id, actor.name
     await db.rollback()  # reads done: the withdrawal is one guarded update
     async with rows.one_writer(db):
         await rows.lock_ballot(db, ballot_id)  # a round of votes holds it while it checks proxies and writes
-        withdrawn = await rows.withdraw_proxy(db, ballot_id, actor.id)
+        proxy_id = await rows.proxy_of(db, ballot_id, member_id)
+        withdrawn = await rows.withdraw_proxy(db, ballot_id, member_id)
+        if withdrawn:
+            proxy = await member_rows.by_id(db, proxy_id) if proxy_id is not None else None
+            await audit.record(db, "proxy.withdraw", await _proxy_payload(
+                db, ballot_id, member_name, proxy.name if proxy else str(proxy_id)), actor=member_name)
         await db.commit()
     if not withdrawn:
         if await rows.has_voted(db, ballot_id, actor.id):
@@ -434,11 +521,14 @@ class Cast:
 
 
 def contents_from(spec: BallotSpec, submitted: Mapping[str, Any], numbers: Mapping[str, str] | None,
-                  weight: int):
-    """The ballot in normal form, or Invalid saying what to fix (the no-JavaScript form sends ``numbers``)."""
+                  weight: int, people_numbers: Mapping[str, str] | None = None):
+    """The ballot in normal form, or Invalid saying what to fix (the no-JavaScript form sends ``numbers``,
+    and on a slate paper that ranks people ``people_numbers``, person -> the number in their box)."""
     try:
         if numbers is not None:
             submitted = {**submitted, "ranking": list(parse_numbered_form(spec, numbers))}
+        if people_numbers is not None:
+            submitted = {**submitted, "individuals": list(parse_numbered_people(spec, people_numbers))}
         return validate(spec, submitted, weight)
     except BallotRejected as exc:
         raise Invalid(exc.message, {exc.field or "ballot": exc.message}) from None
@@ -446,36 +536,59 @@ def contents_from(spec: BallotSpec, submitted: Mapping[str, Any], numbers: Mappi
 
 async def cast_vote(sessions: async_sessionmaker[AsyncSession], box: BallotBox, voter: Voter, ballot_id: int,
                     submitted: Mapping[str, Any], *, numbers: Mapping[str, str] | None = None,
+                    people_numbers: Mapping[str, str] | None = None,
                     on_behalf_of: int | None = None, previous_receipt: str = "") -> Cast:
     """Record one vote. A first vote goes into the ballot box's next round (server/services/ballot_box.py:
     the roll mark, one per voter by its primary key, and the paper in one transaction with the audit
     entry); it opens no database session of its own. A second vote is refused unless the ballot allows
-    a change, which replaces the paper found by the voter's receipt. Refusals are worked out again in
-    full, so they read as they always have."""
+    a change, which replaces the voter's own paper given its receipt (``_change_vote``); a proxy never
+    changes a vote. Refusals are worked out again in full, so they read as they always have."""
     voter_id = voter.id if on_behalf_of is None else on_behalf_of
-    opened = await box.open_ballot(ballot_id)
-    if opened is None:
-        # closed, not open yet, or unseen; or opened by its timetable on this look (then vote)
-        refusal = await _why_not(sessions, voter, ballot_id, voter_id)
-        opened = await box.open_ballot(ballot_id) if refusal is None else None
+    for attempt in range(2):
+        opened = await box.open_ballot(ballot_id)
         if opened is None:
-            raise refusal or Conflict("Voting has not opened yet.")
-    try:
-        contents = contents_from(opened.spec, submitted, numbers, 1)
-    except Invalid as invalid:  # who may not vote here hears that, not what is wrong with the paper
-        raise (await _why_not(sessions, voter, ballot_id, voter_id)) or invalid from None
-    outcome = await box.cast(FirstVote(opened, voter_id, voter.id, contents))
-    if isinstance(outcome, Recorded):
-        return Cast(outcome.receipt, outcome.contents.as_dict(), False)
-    if isinstance(outcome, AlreadyVoted):
-        weighted = contents if outcome.weight == contents.weight else replace(contents, weight=outcome.weight)
-        async with sessions() as db:
-            return await _change_vote(db, opened, voter_id, outcome.name, weighted,
-                                      previous_receipt or outcome.receipt or "")
-    if outcome is NOT_OPEN:
-        box.forget(opened.id)
-    raise (await _why_not(sessions, voter, ballot_id, voter_id)) or Conflict(
-        "Your vote could not be recorded; please try again.")
+            # closed, not open yet, or unseen; or opened by its timetable on this look (then vote)
+            refusal = await _why_not(sessions, voter, ballot_id, voter_id)
+            opened = await box.open_ballot(ballot_id) if refusal is None else None
+            if opened is None:
+                raise refusal or Conflict("Voting has not opened yet.")
+        try:
+            contents = contents_from(_paper(opened), submitted, numbers, 1, people_numbers)
+        except Invalid as invalid:  # who may not vote here hears that, not what is wrong with the paper
+            raise (await _why_not(sessions, voter, ballot_id, voter_id)) or invalid from None
+        outcome = await box.cast(FirstVote(opened, voter_id, voter.id, contents))
+        if isinstance(outcome, Recorded):
+            return Cast(outcome.receipt, outcome.contents.as_dict(), False)
+        if isinstance(outcome, AlreadyVoted):
+            if voter_id != voter.id:  # a proxy never changes a vote: the member's own vote, or their first
+                raise Conflict("This member's vote has already been cast.")
+            weighted = contents if outcome.weight == contents.weight else replace(contents, weight=outcome.weight)
+            try:
+                async with sessions() as db:
+                    return await _change_vote(db, opened, box.change_key, voter_id, outcome.name, weighted,
+                                              previous_receipt or outcome.receipt or "")
+            except _BallotChanged:
+                outcome = NOT_OPEN
+        if outcome is NOT_OPEN:
+            box.forget(opened.id)
+        refusal = await _why_not(sessions, voter, ballot_id, voter_id)
+        if refusal is not None:
+            raise refusal
+        if outcome is not NOT_OPEN:
+            break
+        # still open, so its count facts changed since the box read them (a candidate withdrew): the
+        # paper is checked again against the ballot as it is now
+    raise Conflict("Your vote could not be recorded; please try again.")
+
+
+class _BallotChanged(Exception):
+    """A changed vote found the ballot row no longer as the box read it (closed, or a candidate withdrew)."""
+
+
+def _paper(opened: OpenBallot) -> BallotSpec:
+    """What a paper may hold now: the fixed spec, less the candidates withdrawn since opening (the count
+    facts the box read with the ballot's row, which its round's lock compares)."""
+    return LateFacts.from_text(opened.facts).paper_spec(opened.spec)
 
 
 async def _why_not(sessions: async_sessionmaker[AsyncSession], voter: Voter, ballot_id: int,
@@ -500,8 +613,11 @@ async def _why_not(sessions: async_sessionmaker[AsyncSession], voter: Voter, bal
         return None
 
 
-async def _change_vote(db: AsyncSession, opened: OpenBallot, voter_id: int, voter_name: str, contents,
-                       previous: str) -> Cast:
+async def _change_vote(db: AsyncSession, opened: OpenBallot, change_key: bytes, voter_id: int, voter_name: str,
+                       contents, previous: str) -> Cast:
+    """Replace the voter's paper with a new one, if ``previous`` is the receipt of *this voter's* current
+    vote (ballots/secrecy.py rule 5): the roll mark holds its change check (secret) or the receipt itself
+    (open), and is moved to the new receipt in the same transaction, under the ballot row's lock."""
     ballot_id, ballot_key, spec = opened.id, str(opened.id), opened.spec
     if not spec.may_change_vote:
         raise Conflict("You have already voted in this ballot; each member votes once.")
@@ -512,17 +628,22 @@ async def _change_vote(db: AsyncSession, opened: OpenBallot, voter_id: int, vote
                       {"previous_receipt": exc.args[0]}) from None
     receipt = new_receipt()
     paper = stored_ballot(contents, receipt)
+    was, now = previous, receipt  # what binds the roll mark to the paper, before and after
+    if spec.secret:
+        was, now = change_check(change_key, ballot_key, previous), change_check(change_key, ballot_key, receipt)
     async with rows.one_writer(db):
         # the ballot row first, as a round of first votes takes it (the same lock order everywhere)
-        if not await db.run_sync(rows.lock_open_ballot, ballot_id, opened.fingerprint, _now()):
+        if not await db.run_sync(rows.lock_open_ballot, ballot_id, opened.fingerprint, _now(), opened.facts):
             await db.rollback()
-            raise Conflict("Voting has closed.")
+            raise _BallotChanged()
+        if not await rows.rebind_mark(db, ballot_id, voter_id, secret=spec.secret, was=was, now=now):
+            await db.rollback()
+            raise Invalid("That receipt is not the one you were given for your vote in this ballot (after a "
+                          "change, only the newest receipt counts).",
+                          {"previous_receipt": "Not the receipt of your vote."})
         if not await rows.take_from_box(db, ballot_id, previous):
             await db.rollback()
-            raise Invalid("No vote in this ballot has that receipt code: check it against your receipt.",
-                          {"previous_receipt": "Unknown receipt."})
-        if not spec.secret:
-            await rows.set_open_receipt(db, ballot_id, voter_id, receipt)
+            raise Conflict("Your vote could not be changed; please try again.")
         await rows.put_in_box(db, ballot_id, paper.id, paper.receipt, paper.contents)
         await audit.record(db, "vote.changed", audit_payload_for_vote(ballot_key, spec.secret, voter_name, receipt),
                            actor=None if spec.secret else voter_name)
@@ -554,28 +675,39 @@ async def settled(db: AsyncSession, actor: Member, ballot_id: int) -> Ballot:
 
 
 async def close_ballot(db: AsyncSession, actor: Member, ballot_id: int) -> str:
-    """The CAC closes voting early; the count runs and the result is published. Returns a note."""
+    """The CAC closes voting early ("closing is by timetable or by the CAC": ``may_act_early``, so not an
+    officer who may be a candidate watching the turnout); the count runs and the result is published.
+    Past the closing time the timetable has closed it already. Returns a note."""
     ballot = await ballot_for(db, actor, ballot_id)
     if not await may_run(db, actor, ballot):
         raise Forbidden("Only the body's officers and CAC members close its ballots (never a recall's holder).")
+    if ballot.state == "open":
+        await settle(db, actor, ballot)  # its closing time has passed: closed by the timetable, not early
     if ballot.state != "open":
         raise Conflict("Only an open ballot can be closed.")
+    if not await may_act_early(db, actor, ballot):
+        raise Forbidden(f"Voting closes by its timetable on {_when(_timetable(spec_of(ballot))[1])}; only the "
+                        "CAC closes it earlier.")
     return await _close_and_count(db, actor, ballot, "closed by the CAC")
 
 
 async def _close_and_count(db: AsyncSession, actor: Member | None, ballot: Ballot, reason: str) -> str:
-    ballot_id = ballot.id
+    ballot_id, now = ballot.id, _now()
     await db.rollback()
     async with rows.one_writer(db):
-        if not await rows.close(db, ballot_id, reason):
+        if not await rows.close(db, ballot_id, reason, now):
             await db.rollback()
             return ""
-        await rows.rewrite_in_key_order(db)
+        # the ballot row, then the marks and the box, then the audit chain: the order a round of votes
+        # takes them in, so the close never deadlocks with another ballot's round
+        await rows.rewrite_in_key_order(db, ballot_id)
         voted, eligible, _ = await rows.turnout(db, ballot_id)
+        early = {} if reason == "timetable" else {"closed_at": kinds.utc_text(now)}  # before the spec's closes
         await audit.record(db, "ballot.close", {"ballot": str(ballot_id), "reason": reason,
-                                                "turnout": f"{voted} of {eligible}"},
+                                                "turnout": f"{voted} of {eligible}", **early},
                            actor=actor.name if actor and reason != "timetable" else None)
         await db.commit()
+    await rows.purge_old_versions(db)
     return await count_and_publish(db, actor, ballot_id)
 
 
@@ -595,7 +727,7 @@ def report_text(outcome) -> str:
     if isinstance(outcome, Decision):
         return outcome.words + "\n"
     if isinstance(outcome, SlateDecision):
-        return outcome.words + "\n"
+        return outcome.words + "\n" + (f"\n{outcome.comparison.words}\n" if outcome.comparison else "")
     if isinstance(outcome, SlateChoice):
         text = render_text(outcome.result)
         return text + (f"\n{outcome.comparison.words}\n" if outcome.comparison else "")
@@ -617,26 +749,38 @@ async def count_and_publish(db: AsyncSession, actor: Member | None, ballot_id: i
     spec = spec_of(ballot)
     check_unchanged(spec, ballot.fingerprint or "")
     entries = await _record_of_box(db, ballot, spec)
+    facts = late_facts_of(ballot)
+    key = str(ballot.id)
     try:
-        draft = PublishedRecord(spec, tuple(entries))
+        draft = PublishedRecord(spec, tuple(entries), facts.count_facts())
         outcome = recount(draft)
-        record = build_record(spec, entries, CountFacts(), result=outcome)
+        tie = tie_for_chair(outcome) if facts.casting is None else None
+        record = build_record(spec, entries, facts.count_facts(), result=outcome)
     except (BallotError, ValueError) as exc:
         ballot.report = f"The count could not be completed: {exc}"
         await db.commit()
         return ballot.report
+    if tie is not None:
+        # standing orders: equal votes leave the decision to the chair's casting vote, so the result
+        # waits for it (give_casting_vote) rather than being published as fallen
+        held = facts.held_for_casting_vote(tied_words(tie))
+        ballot.count_facts = held.to_text()
+        ballot.report = held.tie
+        await audit.record(db, "ballot.count", {"ballot": key, "ballots_digest": record.ballots_digest,
+                                                "tie": "held for the chair's casting vote"})
+        await db.commit()
+        return ballot.report
     ballot.record = write_record_json(record)
-    ballot.report = report_text(outcome)
+    ballot.report = report_text(outcome) + facts_text(facts)
     ballot.ballots_digest = record.ballots_digest
     ballot.state = "published"
-    key = str(ballot.id)
     await audit.record(db, "ballot.count", {"ballot": key, "ballots_digest": record.ballots_digest})
     published = await audit.record(db, "ballot.publish", {"ballot": key, "ballots_digest": record.ballots_digest,
                                                           "result": digest_of(record.result)})
     ballot.audit_head = published.hash
     await db.commit()
     await ballot_notices.result_published(db, ballot)
-    return await _record_motion_outcome(db, actor, ballot, record.result)
+    return await _record_motion_outcome(db, ballot, record.result)
 
 
 def _carried(result: Mapping[str, Any]) -> bool | None:
@@ -645,25 +789,122 @@ def _carried(result: Mapping[str, Any]) -> bool | None:
     return None
 
 
-async def _record_motion_outcome(db: AsyncSession, actor: Member | None, ballot: Ballot,
-                                 result: Mapping[str, Any]) -> str:
+async def _record_motion_outcome(db: AsyncSession, ballot: Ballot, result: Mapping[str, Any]) -> str:
+    """The count records its outcome on the motion or amendment the ballot decides, as the count itself
+    (no actor: never whoever closed the ballot or first looked after its closing time; every follower
+    is told), and only on the text pinned in the spec (ballot_subjects). A refusal records nothing and
+    is added to the ballot's report, so everyone reading the result sees it. Returns a note."""
     carried = _carried(result)
-    if carried is None or ballot.motion_id is None or actor is None:
+    if carried is None or ballot.motion_id is None:
         return ""
     from server.services import amendments as amendment_actions
     from server.services import motions as motion_actions
 
-    outcome = "carried" if carried else "fell"
-    note = f"By ballot: {result.get('words', '')}"
+    ballot_id, motion_id, amendment_id = ballot.id, ballot.motion_id, ballot.amendment_id
+    outcome, what = ("carried" if carried else "fell"), ("amendment" if amendment_id is not None else "motion")
+    note = f"recorded by the count of ballot {ballot_id}: {result.get('words', '')}"
+    refusal = await ballot_subjects.outcome_refusal(db, ballot, spec_of(ballot))
+    if not refusal:
+        try:
+            if amendment_id is not None:
+                await amendment_actions.record_outcome(db, None, amendment_id, outcome, note=note, by_count=True)
+            else:
+                await motion_actions.record_outcome(db, None, motion_id, outcome, note=note, by_count=True)
+            return f"The outcome ({outcome}) is recorded on the {what}."
+        except ActionRefused as refused:
+            refusal = refused.message
+    await db.rollback()
+    words = f"The outcome ({outcome}) was not recorded on the {what}: {refusal}"
+    async with rows.one_writer(db):
+        ballot = await rows.ballot_by_id(db, ballot_id)
+        ballot.report = (ballot.report or "") + words + "\n"
+        await db.commit()
+    return words
+
+
+# --- facts recorded after opening: a candidate withdraws; the chair's casting vote on a tie ---------
+
+def late_facts_of(ballot: Ballot) -> LateFacts:
+    """Candidates withdrawn since opening, a tie waiting for the chair, the casting vote (ballots/late_facts.py)."""
+    return LateFacts.from_text(ballot.count_facts)
+
+
+def paper_spec_of(ballot: Ballot) -> BallotSpec:
+    """What a paper may hold now (the voting form): the spec less the candidates withdrawn since opening."""
+    return late_facts_of(ballot).paper_spec(spec_of(ballot))
+
+
+def facts_text(facts: LateFacts) -> str:
+    """The report's lines for the facts the count used besides the spec."""
+    lines = [f"Withdrawn after voting opened: {w.name} ({w.reason})." for w in facts.withdrawals]
+    if facts.casting is not None:
+        given = {"yes": "for", "no": "against"}.get(facts.casting.vote or "", "none: the tie stands")
+        lines.append(f"The chair's casting vote: {given} ({facts.casting.reason}).")
+    return "".join(line + "\n" for line in lines)
+
+
+async def withdraw_candidate(db: AsyncSession, actor: Member, ballot_id: int, name: str, reason: str) -> str:
+    """A candidate (or option) withdraws after voting opened, e.g. elected to an earlier office. The spec
+    and its fingerprint stay as fixed; the withdrawal is a count fact: votes already cast that rank the
+    candidate stay valid (the count passes over them), new votes naming them are refused. Returns a note."""
+    ballot = await ballot_for(db, actor, ballot_id)
+    if not await may_run(db, actor, ballot):
+        raise Forbidden("Only the body's officers and CAC members withdraw a candidate (never a recall's holder).")
+    facts = late_facts_of(ballot)
+    if ballot.by_hand:
+        raise Conflict("A hand count is taken in the room: there is no ballot paper online to withdraw from.")
+    if ballot.state == "draft":
+        raise Conflict("A candidate is withdrawn once voting has opened; before it opens, set the ballot up "
+                       "again without them.")
+    if ballot.state == "published" or facts.tie is not None:
+        raise Conflict("The count is done: a candidate can no longer withdraw from this ballot.")
+    was = ballot.count_facts or ""
     try:
-        if ballot.amendment_id is not None:
-            await amendment_actions.record_outcome(db, actor, ballot.amendment_id, outcome, note=note, by_count=True)
-        else:
-            await motion_actions.record_outcome(db, actor, ballot.motion_id, outcome, note=note, by_count=True)
-    except ActionRefused as refused:
-        await db.rollback()
-        return f"The outcome was not recorded on the motion: {refused.message}"
-    return f"The outcome ({outcome}) is recorded on the motion."
+        updated = facts.withdraw(spec_of(ballot), name, reason, actor.name, kinds.utc_text(_now()))
+    except LateFactRefused as refused:
+        raise Invalid(str(refused), {"candidate": str(refused)}) from None
+    withdrawal, actor_name = updated.withdrawals[-1], actor.name
+    await db.rollback()  # reads done: the write is one guarded update
+    async with rows.one_writer(db):
+        if not await rows.set_count_facts(db, ballot_id, ("open", "closed"), was, updated.to_text()):
+            await db.rollback()
+            raise Conflict("The ballot changed meanwhile (it was counted, or another withdrawal was recorded): "
+                           "look at it again.")
+        await audit.record(db, "ballot.withdraw_candidate", {"ballot": str(ballot_id), "candidate": withdrawal.name,
+                                                             "reason": withdrawal.reason}, actor=actor_name)
+        await db.commit()
+    return f"{withdrawal.name} has withdrawn; votes already cast for them pass to the next preference."
+
+
+async def give_casting_vote(db: AsyncSession, actor: Member, ballot_id: int, choice: str, reason: str) -> str:
+    """The chair's casting vote on a count held as a tie: yes, no, or none (the tie stands, the motion
+    falls). Given once; the count then runs with it and the result is published. Returns a note."""
+    ballot = await ballot_for(db, actor, ballot_id)
+    if not await may_run(db, actor, ballot):
+        raise Forbidden("Only the body's chair, officers and CAC members give the casting vote "
+                        "(never a recall's holder).")
+    facts = late_facts_of(ballot)
+    if facts.casting is not None:
+        raise Conflict("The chair has already decided this tie; a casting vote is given once.")
+    if ballot.state != "closed" or facts.tie is None:
+        raise Conflict("A casting vote is given only when the count is a tie waiting for the chair's vote; "
+                       "this ballot's count is not.")
+    was = ballot.count_facts or ""
+    try:
+        updated = facts.with_casting_vote(choice.strip().lower(), reason, actor.name, kinds.utc_text(_now()))
+    except LateFactRefused as refused:
+        raise Invalid(str(refused), {"casting_vote": str(refused)}) from None
+    actor_name = actor.name
+    await db.rollback()
+    async with rows.one_writer(db):
+        if not await rows.set_count_facts(db, ballot_id, ("closed",), was, updated.to_text()):
+            await db.rollback()
+            raise Conflict("The chair has already decided this tie; a casting vote is given once.")
+        await audit.record(db, "ballot.casting_vote", {"ballot": str(ballot_id), "casting_vote": choice.strip().lower(),
+                                                       "reason": reason.strip()}, actor=actor_name)
+        await db.commit()
+    note = await count_and_publish(db, actor, ballot_id)
+    return " ".join(part for part in ("The casting vote is recorded and the result published.", note) if part)
 
 
 # --- hand counts -------------------------------------------------------------------------------
@@ -750,8 +991,8 @@ async def publish_hand_count(db: AsyncSession, actor: Member, ballot_id: int) ->
     await db.commit()
     if carried is None:
         return "Published; the figures leave the outcome open, so no outcome was recorded on the motion."
-    return await _record_motion_outcome(db, actor, ballot, {"type": "decision", "outcome": result["outcome"],
-                                                            "words": check.words})
+    return await _record_motion_outcome(db, ballot, {"type": "decision", "outcome": result["outcome"],
+                                                     "words": check.words})
 
 
 # --- the published record ------------------------------------------------------------------------

@@ -113,14 +113,16 @@ def record(db: AsyncSession, motion: Motion, actor: Member | None, action: str, 
                        action=action, from_state=from_state, to_state=to_state, reason=reason))
 
 
-async def _move(db: AsyncSession, motion: Motion, actor: Member, to_state: str, action: str,
+async def _move(db: AsyncSession, motion: Motion, actor: Member | None, to_state: str, action: str,
                 reason: str = "") -> None:
+    """``actor`` None: Plenary itself (a count), so every follower is told."""
     from_state = motion.state
     motion.state = to_state
     record(db, motion, actor, action, from_state=from_state, to_state=to_state, reason=reason)
     title = await current_title(db, motion)
     await notify_followers(db, motion, f"“{title}” {state_phrase(to_state, now=True)}"
-                           + (f": {reason}" if reason else "."), f"/motions/{motion.id}", actor_id=actor.id)
+                           + (f": {reason}" if reason else "."), f"/motions/{motion.id}",
+                           actor_id=actor.id if actor else None)
 
 
 async def current_title(db: AsyncSession, motion: Motion) -> str:
@@ -402,14 +404,28 @@ async def withdraw(db: AsyncSession, actor: Member, motion_id: int, reason: str 
     await db.commit()
 
 
-async def record_outcome(db: AsyncSession, actor: Member, motion_id: int, outcome: str, *, note: str = "",
-                         by_count: bool = False) -> None:
-    """Record how the meeting decided the motion. For now the CAC records it; the ballot
-    code will call this with ``by_count=True`` and the count's summary as ``note``, which
-    skips the CAC check (the count is its own authority)."""
+async def motion_to_decide(db: AsyncSession, actor: Member | None, motion_id: int, by_count: bool) -> Motion:
+    """The motion an outcome is recorded on: by the CAC, or ``by_count`` (the count is its own
+    authority, so no CAC check) by a count, which has no actor (None: nobody's reading rights apply)."""
+    if actor is None:
+        if not by_count:
+            raise Forbidden("Only the CAC or a count records an outcome.")
+        motion = await rows.motion_by_id(db, motion_id)
+        if motion is None:
+            raise NotFound("There is no such motion.")
+        return motion
     motion = await motion_for(db, actor, motion_id)
     if not by_count:
         _require_cac(actor, motion.meeting)
+    return motion
+
+
+async def record_outcome(db: AsyncSession, actor: Member | None, motion_id: int, outcome: str, *, note: str = "",
+                         by_count: bool = False) -> None:
+    """Record how the meeting decided the motion: the CAC, or a ballot's count with ``by_count=True``,
+    ``actor`` None and the count's summary as ``note`` (the history shows Plenary, every follower is
+    told). Every other rule holds either way: scheduled, amendments decided first."""
+    motion = await motion_to_decide(db, actor, motion_id, by_count)
     if outcome not in OUTCOMES:
         raise Invalid(f"The outcome is one of: {', '.join(OUTCOMES)}.", {"outcome": "Unknown outcome."})
     if motion.state != "scheduled":

@@ -28,6 +28,9 @@ SSE_FILE = STATIC_DIR / "vendor" / "htmx-sse.min.js"
 #: seconds between turnout checks on a live stream, and how long one stream lasts before the browser reconnects
 STREAM_INTERVAL_S = 2.0
 STREAM_LIFETIME_S = 300.0
+#: a quiet stream still sends an ``alive`` event this often, so the page can tell a stream held up on the way
+#: (a buffering proxy) from a quiet ballot and poll instead (web/static/js/turnout.js waits 2.5 times this)
+STREAM_HEARTBEAT_S = 10.0
 
 MESSAGES = {
     "created": "Ballot set up. Check its rules and candidates, then open it.",
@@ -38,6 +41,9 @@ MESSAGES = {
     "figures": "Figures entered. Two tellers must confirm them before publication.",
     "confirmed": "Your confirmation is recorded.",
     "published": "The result is published.",
+    "withdrawn": "The withdrawal is recorded; every voter sees it, and new votes may not name the candidate.",
+    "casting-vote": "The casting vote is recorded and the result published.",
+    "tied": "Voting closed. The vote is tied: the result waits for the chair's casting vote.",
 }
 
 
@@ -97,12 +103,26 @@ def fields_from_form(form: FormData) -> ballot_actions.SpecFields:
         secret=field(form, "secret") != "no", may_change_vote=field(form, "may_change_vote") == "yes",
         proxies_allowed=field(form, "proxies_allowed") == "yes", weighted=field(form, "weighted") == "yes",
         by_hand=field(form, "by_hand") == "yes", motion_id=optional("motion_id"),
-        amendment_id=optional("amendment_id"), weights=weights, roll_source=field(form, "roll_source") or "members")
+        amendment_id=optional("amendment_id"), weights=weights, roll_source=field(form, "roll_source") or "members",
+        individual_preferences=field(form, "individual_preferences") == "yes",
+        individual_method=field(form, "individual_method").strip())
 
 
 # --- a body's ballots ---------------------------------------------------------------------------
 
-async def body_ballots_page(request: Request, error: str = "", status: int = 200) -> Response:
+#: a refused set-up form's error fields that name a field of another name on the form
+SETUP_FIELD_OF = {"opening": "opens", "closing": "closes"}
+
+
+def entered_setup(form: FormData | None, refused_fields: dict[str, str] | None = None) -> dict[str, Any]:
+    """What a refused set-up form held, to fill it in again (``invalid``: the fields the refusal names)."""
+    entered: dict[str, Any] = {k: v for k, v in (form or {}).items() if isinstance(v, str) and k != "csrf_token"}
+    entered["invalid"] = {SETUP_FIELD_OF.get(name, name) for name in (refused_fields or {})}
+    return entered
+
+
+async def body_ballots_page(request: Request, error: str = "", status: int = 200, form: FormData | None = None,
+                            refused_fields: dict[str, str] | None = None) -> Response:
     current = require_viewer(request)
     async with database(request) as db:
         body = await body_for(db, current.member, slug=request.path_params["slug"])
@@ -110,7 +130,7 @@ async def body_ballots_page(request: Request, error: str = "", status: int = 200
     return render(request, "ballots/list.html", {
         "body": body, "ballots": found, "can_run": ballot_actions.can_run(current.member, body),
         "state_labels": ballot_actions.STATE_LABELS, "ballot_kind_labels": ballot_actions.KIND_LABELS, "error": error,
-        "form": dict(request.query_params)}, status=status)
+        "form": entered_setup(form, refused_fields)}, status=status)
 
 
 async def create_ballot(request: Request) -> Response:
@@ -123,24 +143,39 @@ async def create_ballot(request: Request) -> Response:
         except ActionRefused as refused:
             if refused.status in (403, 404):
                 raise
-            return await body_ballots_page(request, refused.message, refused.status)
+            return await body_ballots_page(request, refused.message, refused.status, form, refused.fields)
     return RedirectResponse(f"/ballots/{ballot.id}?done=created", status_code=303)
 
 
 # --- a ballot -------------------------------------------------------------------------------------
 
 def paper_of(spec: BallotSpec) -> dict[str, Any]:
-    """How the voting form looks for this spec."""
+    """How the voting form looks for this spec; ``people``: a slate paper that also ranks the people on
+    the slates (``person:<name>`` boxes, ranked by clicking with JavaScript)."""
+    people = spec.individuals if spec.individual_preferences and spec.kind in ("slate", "slates") else ()
     if spec.answers_yes_no:
         strikes = spec.slates[0].members if spec.kind == "slate" and spec.strike_share is not None else ()
-        return {"shape": "answer", "strikes": strikes}
+        return {"shape": "answer", "strikes": strikes, "people": people}
     if spec.ranked:
-        return {"shape": "ranked", "choices": spec.standing}
+        return {"shape": "ranked", "choices": spec.standing, "people": people}
     return {"shape": "single" if spec.mark_limit == 1 else "marks", "choices": spec.standing,
-            "limit": spec.mark_limit}
+            "limit": spec.mark_limit, "people": people}
 
 
-async def ballot_page(request: Request, error: str = "", status: int = 200, fields: dict | None = None) -> Response:
+def entered_paper(form: FormData, refused_fields: dict[str, str] | None = None) -> dict[str, Any]:
+    """What a refused ballot paper held, to fill it in again: ``behalf`` names the paper sent (a
+    represented member's id, or "" for the voter's own), ``invalid`` the fields the refusal names."""
+    def numbers(prefix: str) -> dict[str, str]:
+        return {key[len(prefix):]: value for key, value in form.multi_items()
+                if key.startswith(prefix) and isinstance(value, str)}
+    return {"behalf": field(form, "on_behalf_of").strip(), "ranks": numbers("rank:"), "people": numbers("person:"),
+            "choice": field(form, "choice"), "marks": [v for v in form.getlist("mark") if isinstance(v, str)],
+            "struck": [v for v in form.getlist("struck") if isinstance(v, str)],
+            "receipt": field(form, "previous_receipt"), "invalid": set(refused_fields or {})}
+
+
+async def ballot_page(request: Request, error: str = "", status: int = 200, fields: dict | None = None,
+                      entered: dict[str, Any] | None = None) -> Response:
     current = require_viewer(request)
     member = current.member
     async with database(request) as db:
@@ -154,12 +189,16 @@ async def ballot_page(request: Request, error: str = "", status: int = 200, fiel
         hand_ready = await ballot_actions.hand_count_status(db, ballot) if ballot.by_hand else (False, "")
         # who runs it: a recall's holder never does (server/services/recall.py: may_run)
         roles = {a: await ballot_actions.may_run(db, member, ballot, a) for a in ("run", "hand count", "confirm")}
+        roles["early"] = roles["run"] and await ballot_actions.may_act_early(db, member, ballot)  # the CAC
     return render(request, "ballots/ballot.html", {
-        "ballot": ballot, "spec": spec, "paper": paper_of(spec), "mine": mine, "turnout": turnout,
+        "ballot": ballot, "spec": spec, "paper": paper_of(ballot_actions.paper_spec_of(ballot)), "mine": mine,
+        "turnout": turnout, "facts": ballot_actions.late_facts_of(ballot),
         "can_run": roles["run"], "is_cac": roles["hand count"], "is_teller": roles["confirm"],
+        "can_act_early": roles["early"],
         "state_labels": ballot_actions.STATE_LABELS, "ballot_kind_labels": ballot_actions.KIND_LABELS,
         "hand": hand, "hand_check": hand_check, "hand_ready": hand_ready, "sse_available": SSE_FILE.is_file(),
-        "error": error, "fields": fields or {}, "message": MESSAGES.get(request.query_params.get("done", ""), ""),
+        "error": error, "fields": fields or {}, "entered": entered,
+        "message": MESSAGES.get(request.query_params.get("done", ""), ""),
     }, status=status)
 
 
@@ -185,17 +224,23 @@ async def open_ballot(request: Request) -> Response:
     return await _act(request, act)
 
 
+async def _counted(db, member, ballot_id) -> str:
+    """The message after a count: published, or a tie held for the chair's casting vote."""
+    ballot = await ballot_actions.ballot_for(db, member, ballot_id)
+    return "tied" if ballot_actions.late_facts_of(ballot).awaiting_casting_vote else "closed"
+
+
 async def close_ballot(request: Request) -> Response:
     async def act(db, member, ballot_id, _form):
         await ballot_actions.close_ballot(db, member, ballot_id)
-        return "closed"
+        return await _counted(db, member, ballot_id)
     return await _act(request, act)
 
 
 async def count_again(request: Request) -> Response:
     async def act(db, member, ballot_id, _form):
         await ballot_actions.count_again(db, member, ballot_id)
-        return "closed"
+        return await _counted(db, member, ballot_id)
     return await _act(request, act)
 
 
@@ -210,6 +255,21 @@ async def withdraw_proxy(request: Request) -> Response:
     async def act(db, member, ballot_id, _form):
         await ballot_actions.withdraw_proxy(db, member, ballot_id)
         return "proxy-withdrawn"
+    return await _act(request, act)
+
+
+async def withdraw_candidate(request: Request) -> Response:
+    async def act(db, member, ballot_id, form):
+        await ballot_actions.withdraw_candidate(db, member, ballot_id, field(form, "candidate"), field(form, "reason"))
+        return "withdrawn"
+    return await _act(request, act)
+
+
+async def give_casting_vote(request: Request) -> Response:
+    async def act(db, member, ballot_id, form):
+        await ballot_actions.give_casting_vote(db, member, ballot_id, field(form, "casting_vote"),
+                                               field(form, "reason"))
+        return "casting-vote"
     return await _act(request, act)
 
 
@@ -262,6 +322,13 @@ def submission_from(form: FormData, spec: BallotSpec) -> tuple[dict[str, Any], d
     return submitted, numbers
 
 
+def people_numbers_from(form: FormData) -> dict[str, str] | None:
+    """The numbers typed in a slate paper's ``person:<name>`` boxes (None: the paper has no such boxes)."""
+    numbers = {key[7:]: value for key, value in form.multi_items()
+               if key.startswith("person:") and isinstance(value, str)}
+    return numbers or None
+
+
 async def cast_vote(request: Request) -> Response:
     current = require_viewer(request)
     form = await request.form()
@@ -275,13 +342,16 @@ async def cast_vote(request: Request) -> Response:
         behalf = field(form, "on_behalf_of").strip()
         cast = await ballot_actions.cast_vote(
             request.app.state.sessions, request.app.state.ballot_box, current.member, ballot_id, submitted,
-            numbers=numbers, on_behalf_of=int(behalf) if behalf.isdigit() else None,
+            numbers=numbers, people_numbers=people_numbers_from(form),
+            on_behalf_of=int(behalf) if behalf.isdigit() else None,
             previous_receipt=field(form, "previous_receipt"))
     except ActionRefused as refused:
         if refused.status in (401, 403, 404):
             raise
-        return await ballot_page(request, refused.message, refused.status, refused.fields)
-    return render(request, "ballots/receipt.html", {"ballot": shown, "spec": spec, "cast": cast})
+        return await ballot_page(request, refused.message, refused.status, refused.fields,
+                                 entered_paper(form, refused.fields))
+    return render(request, "ballots/receipt.html", {"ballot": shown, "spec": spec, "cast": cast},
+                  headers=RECEIPT_HEADERS)
 
 
 async def roll_page(request: Request) -> Response:
@@ -306,9 +376,10 @@ async def turnout_fragment(request: Request) -> Response:
 
 
 async def turnout_stream(request: Request) -> Response:
-    """Server-sent events: a ``turnout`` event (the fragment's HTML) whenever the count changes, until the
-    ballot closes or the stream's lifetime ends (the browser then reconnects). Starlette ends the stream
-    when the browser goes away."""
+    """Server-sent events: a ``turnout`` event (the fragment's HTML) whenever the count changes, an ``alive``
+    event when nothing else was sent for a while, until the ballot closes (then a ``closed`` event, on which
+    the page's ``sse-close`` stops the browser reconnecting) or the stream's lifetime ends (the browser then
+    reconnects). Starlette ends the stream when the browser goes away."""
     current = require_viewer(request)
     ballot_id = request.path_params["ballot_id"]
     async with database(request) as db:
@@ -320,15 +391,22 @@ async def turnout_stream(request: Request) -> Response:
         last = None
         loop = asyncio.get_running_loop()
         ends = loop.time() + STREAM_LIFETIME_S
+        sent = loop.time()
         while loop.time() < ends:
             async with database(request) as db:
                 turnout = await ballot_actions.turnout(db, current.member, ballot_id)
             if turnout != last:
-                last = turnout
+                last, sent = turnout, loop.time()
                 html = fragment.render({"ballot": ballot, "turnout": turnout, "poll": False, "sse_available": False})
                 data = "\n".join(f"data: {line}" for line in html.strip().split("\n"))
                 yield f"event: turnout\n{data}\n\n"
-            if once or turnout.state != "open":
+            elif loop.time() - sent >= STREAM_HEARTBEAT_S:
+                sent = loop.time()
+                yield "event: alive\ndata: 1\n\n"
+            if turnout.state != "open":
+                yield "event: closed\ndata: closed\n\n"
+                return
+            if once:
                 return  # a browser that went away ends the stream at the next send
             await asyncio.sleep(STREAM_INTERVAL_S)
 
@@ -365,6 +443,7 @@ async def result_page(request: Request) -> Response:
         "ballot": ballot, "spec": spec, "record": data, "result": result, "count": count, "decision": decision,
         "charts": charts, "decision_svg": decision_svg, "ballots": ballots,
         "turnout_line": _turnout_line(spec, ballots), "by_hand": ballot.by_hand,
+        "facts": ballot_actions.late_facts_of(ballot),
         "ballot_kind_labels": ballot_actions.KIND_LABELS,
     })
 
@@ -390,18 +469,30 @@ async def report_download(request: Request) -> Response:
         "Content-Disposition": f'attachment; filename="ballot-{ballot.id}-report.txt"'})
 
 
+#: on every page showing a receipt code: no cached copy, and no Referer carrying the page onward (R6 #10)
+RECEIPT_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
 async def receipt_page(request: Request) -> Response:
+    """GET: the lookup form. POST: the ballot with the typed receipt code. The code travels in the form's
+    body, never in the address, so access logs, browser history and Referer headers never hold it."""
     current = require_viewer(request)
-    code = request.query_params.get("code", "")
-    found, error = None, ""
+    code, found, error, status = "", None, "", 200
+    if request.method == "POST":
+        code = field(await request.form(), "code").strip()
+    elif "code" in request.query_params:
+        error, status = ("Type your receipt code in the box: a code in the page's address is kept in access "
+                         "logs and browser history, so it is not looked up."), 400
     async with database(request) as db:
         ballot = await ballot_actions.ballot_for(db, current.member, request.path_params["ballot_id"])
-        if code:
+        if request.method == "POST":
             try:
                 found = await ballot_actions.look_up_receipt(db, current.member, ballot.id, code)
                 if found is None:
-                    error = "No ballot in the published record has that receipt code."
+                    error, status = "No ballot in the published record has that receipt code.", 404
             except ActionRefused as refused:
-                error = refused.message
+                if refused.status in (401, 403):
+                    raise
+                error, status = refused.message, refused.status
     return render(request, "ballots/find_receipt.html", {"ballot": ballot, "code": code, "found": found,
-                                                         "error": error})
+                                                         "error": error}, status, headers=RECEIPT_HEADERS)

@@ -3,6 +3,7 @@ without JavaScript) and the API, close, and the published result, record and rec
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -163,13 +164,13 @@ async def test_change_vote_only_where_allowed_with_receipt(as_member, setup, rec
     assert changed.status_code == 200 and "Your vote is changed" in changed.text
     second = receipt_of(changed.text)
     reused = await nora.post(f"/ballots/{ballot}/vote", choice="yes", previous_receipt=first)
-    assert reused.status_code == 400 and "No vote in this ballot has that receipt" in reused.text
+    assert reused.status_code == 400 and "That receipt is not the one you were given" in reused.text
     turnout = (await nora.api("GET", f"/api/v1/ballots/{ballot}/turnout")).json()
     assert turnout["voted"] == 1
     await _close(olive, ballot)
     record = read_record_json((await nora.get(f"/ballots/{ballot}/record.json")).text)
     assert [(e.receipt, e.contents.choice) for e in record.entries] == [(second, "no")]
-    found = await nora.get(f"/ballots/{ballot}/receipt", params={"code": second.lower().replace("-", " ")})
+    found = await nora.post(f"/ballots/{ballot}/receipt", code=second.lower().replace("-", " "))
     assert "Ballot " + second in found.text and "<dd>no</dd>" in found.text
 
 
@@ -217,21 +218,79 @@ async def test_turnout_live_stream_and_polling_fragment(as_member, setup):
     stream = await nora.get(f"/ballots/{ballot}/turnout/stream", params={"once": "1"})
     assert stream.headers["content-type"].startswith("text/event-stream")
     assert stream.text.startswith("event: turnout\ndata: ") and "1 of 5 have voted" in stream.text
-    assert "yes" not in fragment.text.lower().replace("have voted", "")  # no partial results
 
 
-async def test_closing_by_timetable(app, as_member, setup):
-    from sqlalchemy import update
+async def test_turnout_stream_keeps_alive_and_says_when_voting_closed(monkeypatch, as_member, setup):
+    """A quiet stream sends ``alive`` (so the page can tell a stream held up on the way from a quiet ballot);
+    once voting has closed its last event is ``closed``, on which the page stops the browser reconnecting."""
+    from server.views import ballots as pages
 
+    monkeypatch.setattr(pages, "STREAM_INTERVAL_S", 0.01)
+    monkeypatch.setattr(pages, "STREAM_HEARTBEAT_S", 0.0)
+    monkeypatch.setattr(pages, "STREAM_LIFETIME_S", 0.2)
+    olive, nora = await as_member("olive"), await as_member("nora")
+    ballot = await setup(olive, kind="motion", title="Live")
+    open_events = re.findall(r"^event: (\w+)$", (await nora.get(f"/ballots/{ballot}/turnout/stream")).text, re.M)
+    assert open_events[0] == "turnout" and "alive" in open_events and "closed" not in open_events
+    await nora.api("POST", f"/api/v1/ballots/{ballot}/votes", {"choice": "yes"})
+    await _close(olive, ballot)
+    stream = await nora.get(f"/ballots/{ballot}/turnout/stream")
+    assert re.findall(r"^event: (\w+)$", stream.text, re.M) == ["turnout", "closed"]
+    assert "Voting is closed" in stream.text
+    page = await nora.get(f"/ballots/{ballot}")
+    assert "turnout/stream" not in page.text
+
+
+async def _everything_seen(member, ballot: int) -> list[str]:
+    """All a member can fetch about an open ballot: its page, the turnout fragment, the stream's first event
+    and the API's ballot and turnout."""
+    seen = []
+    for url in (f"/ballots/{ballot}", f"/ballots/{ballot}/turnout", f"/ballots/{ballot}/turnout/stream?once=1",
+                f"/api/v1/ballots/{ballot}", f"/api/v1/ballots/{ballot}/turnout"):
+        response = await member.get(url)
+        assert response.status_code == 200, (url, response.text)
+        seen.append(response.text)
+    return seen
+
+
+@pytest.mark.parametrize("kind, fields, first, moved", [
+    ("motion", {}, {"choice": "yes"}, {"choice": "no"}),
+    ("office", {"candidates": ["Ann", "Bea", "Cal"], "method": "irv"}, {"rank:Ann": "1"}, {"rank:Bea": "1"})])
+async def test_no_partial_results_while_open(as_member, setup, receipt_of, kind, fields, first, moved):
+    """Nothing fetched while voting is open tells how the votes stand. With three votes cast (two for the
+    leader), one voter changes theirs to the runner-up: the turnout stays, the standing flips. Any figure
+    per answer or candidate, a leader, a bar or a share shown anywhere would change; nothing may."""
+    olive, nora, sam, wanda = [await as_member(w) for w in ("olive", "nora", "sam", "wanda")]
+    ballot = await setup(olive, kind=kind, title="Standing", may_change_vote=True, **fields)
+    receipt = receipt_of((await nora.post(f"/ballots/{ballot}/vote", first)).text)
+    receipt_of((await sam.post(f"/ballots/{ballot}/vote", first)).text)
+    receipt_of((await wanda.post(f"/ballots/{ballot}/vote", moved)).text)
+    before = {who.name: await _everything_seen(who, ballot) for who in (olive, wanda)}
+    assert "3 of 5 have voted" in before["olive"][1]
+    changed = await nora.post(f"/ballots/{ballot}/vote", {**moved, "previous_receipt": receipt})
+    assert changed.status_code == 200 and "Your vote is changed" in changed.text
+    after = {who.name: await _everything_seen(who, ballot) for who in (olive, wanda)}
+    assert after == before
+
+
+async def test_closing_by_timetable(app, as_member, setup, monkeypatch):
+    """The clock passes the fixed spec's closing time (the ballot row is left as opening wrote it, its
+    ``closes_at`` copied from the spec): the casting statement refuses the late vote, and the next look
+    closes and counts the ballot by its timetable."""
     from server.db.models import Ballot
+    from server.services import ballot_box
+    from server.services import ballots as service
 
     olive, nora = await as_member("olive"), await as_member("nora")
     ballot = await setup(olive, kind="motion", title="Timed")
     await nora.api("POST", f"/api/v1/ballots/{ballot}/votes", {"choice": "yes"})
+    closes = (await nora.api("GET", f"/api/v1/ballots/{ballot}")).json()["spec"]["timetable"]["closes"]
+    closes_at = datetime.fromisoformat(closes.replace("Z", "+00:00"))
     async with app.state.sessions() as db:
-        await db.execute(update(Ballot).where(Ballot.id == ballot)
-                         .values(closes_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
-        await db.commit()
+        assert (await db.get(Ballot, ballot)).closes_at.replace(tzinfo=timezone.utc) == closes_at
+    later = closes_at + timedelta(seconds=1)
+    monkeypatch.setattr(service, "_now", lambda: later)
+    monkeypatch.setattr(ballot_box, "utcnow", lambda: later)
     late = await olive.api("POST", f"/api/v1/ballots/{ballot}/votes", {"choice": "no"})
     assert late.status_code == 409 and "closed" in late.json()["error"]["message"]
     shown = (await nora.api("GET", f"/api/v1/ballots/{ballot}")).json()
@@ -258,6 +317,7 @@ async def test_hand_count_checked_and_confirmed_by_two_tellers(as_member, setup)
     page = await wanda.get(f"/ballots/{ballot}/result")
     assert "Figures: many for, 1 against, 0 abstentions; 5 present; declared carried by the chair." in page.text
     assert "Outcome recorded: carried" in page.text and "confirmed by Nora and Sam" in page.text
+    assert "plenary verify" not in page.text and "no ballot papers to recount" in page.text  # R6 #19
 
 
 async def test_ballots_on_an_amendment_then_its_motion_record_their_outcomes(as_member, setup, roles):

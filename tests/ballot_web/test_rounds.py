@@ -135,3 +135,28 @@ async def test_simultaneous_session_checks_are_one_query(app, settings, roles):
     assert [r.status_code for r in responses] == [200] * 40
     assert {r.json()["member"]["id"] for r in responses}.__len__() == 40
     assert 1 <= len(statements) < 20, len(statements)
+
+
+async def test_voters_arriving_together_read_the_open_ballot_once(app, settings, roles, as_member, setup, monkeypatch):
+    """The first voters after a server start all need the ballot's spec: one reading serves them all."""
+    from server.repositories import ballots as ballot_rows
+
+    olive = await as_member("olive")
+    voters = await _voters(app, settings, roles, 40)
+    ballot = await setup(olive, kind="choice", title="One reading", candidates=["A", "B"])
+    app.state.ballot_box.forget(ballot)
+    reads = []
+    real = ballot_rows.ballot_by_id
+
+    async def counted(db, ballot_id):
+        reads.append(ballot_id)
+        await asyncio.sleep(0.05)  # a slow reading, so every voter arrives while it runs
+        return await real(db, ballot_id)
+
+    monkeypatch.setattr(ballot_rows, "ballot_by_id", counted)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
+        responses = await asyncio.gather(*(
+            http.post(f"/api/v1/ballots/{ballot}/votes", json={"ranking": ["A"]}, headers=headers)
+            for headers in voters))
+    assert [r.status_code for r in responses] == [201] * 40
+    assert reads == [ballot]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ballots.audit_chain import GENESIS, AuditEntry, append, entry_hash, verify_chain
+from ballots.audit_chain import GENESIS, AuditEntry, append, entries_after, entry_hash, head_positions, verify_chain
 
 START = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
 ACTIONS = [("ballot.create", "cac1", {"ballot": "b1", "spec_fingerprint": "ab" * 32}),
@@ -75,7 +75,54 @@ def test_entries_cut_off_the_end_need_the_published_head() -> None:
     entries = chain()
     head = entries[-1].hash
     assert verify_chain(entries[:-2]) == []
-    assert "cut off the end" in verify_chain(entries[:-2], head=head)[0]
+    assert verify_chain(entries[:-2], head=head) == [
+        f"the published head {head[:16]}… is no entry's hash (the chain ends at seq 5): entries up to it were cut "
+        "off, or entries before it altered and the chain re-hashed"]
+
+
+def test_a_head_published_before_later_entries_still_verifies() -> None:
+    """R6 #8: other ballots log entries after every publication; the head stays in the chain."""
+    entries = chain()
+    head = entries[3].hash
+    assert verify_chain(entries, head=head) == [] and verify_chain(entries, heads=[head]) == []
+    assert [e.seq for e in entries_after(entries, head)] == [5, 6, 7]
+    assert entries_after(entries, entries[-1].hash) == []
+    assert head_positions(entries, [head, entries[1].hash, "f" * 64]) == {head: 4, entries[1].hash: 2, "f" * 64: None}
+
+
+def test_several_heads_each_must_be_in_the_chain() -> None:
+    entries = chain()
+    assert verify_chain(entries, entries[1].hash, heads=[entries[4].hash, entries[6].hash]) == []
+    problems = verify_chain(entries, heads=[entries[4].hash, "e" * 64])
+    assert problems == [f"the published head {'e' * 16}… is no entry's hash (the chain ends at seq 7): entries up to "
+                        "it were cut off, or entries before it altered and the chain re-hashed"]
+
+
+def rehashed_from(entries: list[AuditEntry], index: int, **change) -> list[AuditEntry]:
+    """The attack only a published head catches: alter one entry, then recompute every hash after it."""
+    out = entries[:index]
+    for entry in entries[index:]:
+        fields = {"actor": entry.actor, "action": entry.action, "payload": entry.payload}
+        if entry is entries[index]:
+            fields.update(change)
+        prev = out[-1].hash if out else GENESIS
+        out.append(AuditEntry(entry.seq, entry.time, fields["actor"], fields["action"], fields["payload"], prev,
+                              entry_hash(entry.seq, entry.time, fields["actor"], fields["action"], fields["payload"],
+                                         prev)))
+    return out
+
+
+def test_a_chain_altered_and_rehashed_from_before_a_head_fails_however_much_follows() -> None:
+    entries = chain()
+    head = entries[4].hash  # published after the close
+    forged = rehashed_from(entries, 2, payload={"ballot": "b2"})  # a vote moved to another ballot
+    assert verify_chain(forged) == []  # every link holds: only the head can tell
+    assert len(verify_chain(forged, head=head)) == 1
+    longer = forged + [append(forged[-1], "vote.recorded", {"ballot": "b9"}, time=START + timedelta(hours=1))]
+    assert len(verify_chain(longer, head=head)) == 1 and len(verify_chain(longer, heads=[entries[1].hash, head])) == 1
+    # altered after the head: that head still holds (it vouches for the entries up to it), a later one does not
+    after = rehashed_from(entries, 5, actor="intruder")
+    assert verify_chain(after, head=head) == [] and verify_chain(after, heads=[head, entries[6].hash]) != []
 
 
 def test_rebuilt_chain_with_a_changed_history_does_not_reach_the_head() -> None:

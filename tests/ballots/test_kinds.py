@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from fractions import Fraction
 
 import pytest
@@ -62,7 +63,46 @@ def test_defaults_per_kind() -> None:
     assert S.competing_slates().choices == ("Leadership", "Renewal")
     assert S.proposed_slate().strike_fraction() == Fraction(1, 2)
     assert S.motion().secret and not S.motion().may_change_vote
-    assert K.choice("t", ("a", "b"), S.ELECTORATE, S.TIMETABLE).seed  # a seed is drawn when none is given
+    drawn_later = K.choice("t", ("a", "b"), S.ELECTORATE, S.TIMETABLE)  # no seed given: derived at the count
+    assert drawn_later.seed == "" and drawn_later.seed_from_count and drawn_later.as_dict()["seed_from_count"]
+
+
+def test_seed_fixed_at_set_up_or_derived_at_the_count_never_both() -> None:
+    fixed = S.office()  # a seed given, as older ballots and the demo have
+    assert fixed.seed == "s3" and not fixed.seed_from_count and "seed_from_count" not in fixed.as_dict()
+    derived = K.office("Secretary", ("Ann", "Bob"), S.ELECTORATE, S.TIMETABLE)
+    assert K.BallotSpec.from_dict(json.loads(derived.canonical_json())) == derived
+    assert "seed" not in derived.count_options()  # the count supplies it (published_record.lot_seed)
+    with pytest.raises(K.SpecError, match="not both"):
+        K.with_flags(derived, seed="chosen")
+    assert S.motion().seed == "" and not S.motion().seed_from_count  # a motion draws no lots
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\")", "+1", "-Ann", "@SUM(A1)"])
+def test_names_a_spreadsheet_would_run_are_refused_at_set_up(name) -> None:
+    sign = re.escape(repr(name[0]))
+    with pytest.raises(K.SpecError, match=f"candidate name .* starts with {sign}: a spreadsheet .* formula"):
+        K.choice("Venue", ("Leeds", name), S.ELECTORATE, S.TIMETABLE)
+    with pytest.raises(K.SpecError, match="formula"):
+        K.seats("Trustees", ("Ann", "Bob", name), 2, S.ELECTORATE, S.TIMETABLE)
+    with pytest.raises(K.SpecError, match="person on slate 'Team' name .* formula"):
+        K.slate("Exec", K.SlateList("Team", ("Ann", name)), S.ELECTORATE, S.TIMETABLE)
+    with pytest.raises(K.SpecError, match="slate name .* formula"):
+        K.slates("Exec", [K.SlateList(name, ("Ann",)), K.SlateList("B", ("Bob",))], S.ELECTORATE, S.TIMETABLE)
+
+
+@pytest.mark.parametrize("name", ["\tAnn", "\rAnn"])
+def test_a_leading_tab_or_carriage_return_is_refused_too(name) -> None:
+    with pytest.raises(K.SpecError, match="spaces at its ends|formula"):
+        K.office("Secretary", ("Bob", name), S.ELECTORATE, S.TIMETABLE)
+
+
+def test_a_stored_spec_with_such_a_name_still_reads_back() -> None:
+    """Refused when set up, not when read: a ballot set up before the rule still counts and verifies."""
+    data = S.plurality_choice().as_dict()
+    data["candidates"] = ["Leeds", "=Glasgow", "Cardiff"]
+    assert K.BallotSpec.from_dict(data).candidates[1] == "=Glasgow"
+    assert K.choice("Venue", ("Leeds", "Glasgow = home", "A-B", "x@y"), S.ELECTORATE, S.TIMETABLE).candidates
 
 
 def test_card_votes_count_entitled_in_votes() -> None:

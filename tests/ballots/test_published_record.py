@@ -63,7 +63,8 @@ def card_vote_case():
     spec = K.with_flags(S.motion(rule="two-thirds"), weighted=True, electorate=S.CARD_ELECTORATE)
     entries = cast(spec, [{"choice": "yes"}, {"choice": "no"}, {"choice": "yes"}, {"choice": "abstain"}],
                    weights=[400, 300, 200, 100])
-    return spec, entries, CountFacts(), decide(600, 300, 100, rule="two-thirds", base="cast", entitled=1000)
+    return spec, entries, CountFacts(), decide(600, 300, 100, rule="two-thirds", base="cast", entitled=1000,
+                                               unit="card votes")
 
 
 def tied_amendment_case():
@@ -167,8 +168,8 @@ def test_csv_and_blt_records_round_trip_and_verify(case, fmt) -> None:
 def test_the_brief_motion_reads_as_published() -> None:
     spec, entries, facts, _ = motion_case()
     words = build_record(spec, entries, facts).result["words"]
-    assert words.startswith("Carried: 412 for, 98 against, 20 abstentions; 80.8% of votes cast excluding abstentions")
-    assert words.endswith("turnout 530 of 689 members, 76.9%")
+    assert words == ("Carried: 412 for, 98 against, 20 abstentions; 80.8% of votes cast excluding abstentions; "
+                     "turnout 530 of 689 members, 76.9%")
 
 
 def test_slate_votes_are_published_as_json_only() -> None:

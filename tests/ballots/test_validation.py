@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import ballot_specs as S
 from ballots import kinds as K
 from ballots.contents import BallotContents
-from ballots.validation import BallotRejected, parse_numbered_form, validate
+from ballots.validation import BallotRejected, parse_numbered_form, parse_numbered_people, validate
 
 
 def rejected(spec: K.BallotSpec, submitted: dict, weight: int = 1) -> str:
@@ -96,6 +96,29 @@ def test_numbered_form() -> None:
     assert refused({"Ann": "1", "Bob": "3"}, strict) == "Rank 2 is missing: number your choices 1, 2, 3 … without gaps."
     assert parse_numbered_form(strict, {"Ann": "2", "Bob": "1"}) == ("Bob", "Ann")
     assert refused({}) == "Rank at least one candidate."
+
+
+def test_numbered_people_on_a_slate_paper() -> None:
+    spec = S.competing_slates(individual_preferences=True)
+    assert parse_numbered_people(spec, {"Dee": "4", "Ann": "2", "Bob": ""}) == ("Ann", "Dee")
+    assert parse_numbered_people(spec, {"Ann": "", "Bob": " "}) == ()  # ranking people is optional
+
+    def refused(form: dict, spec: K.BallotSpec = spec) -> tuple[str, str | None]:
+        with pytest.raises(BallotRejected) as caught:
+            parse_numbered_people(spec, form)
+        return caught.value.message, caught.value.field
+
+    assert refused({"Ann": "1", "Dee": "1"}) == ("Rank 1 is given twice: give each rank once.", "individuals")
+    assert refused({"Zed": "1"}) == ("Unknown person 'Zed': rank only people named on the slates.", "individuals")
+    assert refused({"Ann": "x"})[0] == "Give a whole number for 'Ann', or leave its box blank."
+    strict = K.with_flags(spec, gaps=K.GAPS_REFUSE)
+    assert refused({"Ann": "1", "Dee": "3"}, strict)[0] == (
+        "Rank 2 is missing: number your choices 1, 2, 3 … without gaps.")
+    assert refused({"Ann": "1"}, S.competing_slates())[0] == (
+        "This ballot does not ask you to rank people individually.")
+    slate = S.proposed_slate(individual_preferences=True)
+    assert parse_numbered_people(slate, {"Cal": "1", "Ann": "2"}) == ("Cal", "Ann")
+    assert refused({"Dee": "1"}, slate)[0] == "Unknown person 'Dee': rank only people named on the slates."
 
 
 @given(st.permutations(S.PEOPLE), st.integers(1, len(S.PEOPLE)), st.data())

@@ -52,7 +52,12 @@ async def test_ballot_open_and_result_reach_the_roll_as_each_chose(as_member, pe
     assert closed.status_code == 200, closed.text
     [_, result] = smtp.messages()
     assert [a.addr_spec for a in result["To"].addresses] == ["nora@example.org"]
-    assert result["Subject"].strip() == "Plenary: new ballot: Result published: Affiliate to the tenants' union"
+    # the values to check the result by travel with it, so members hold a copy outside the database
+    published = (await admin.api("GET", f"/api/v1/ballots/{ballot}/result")).json()
+    assert " ".join(result["Subject"].split()) == (
+        "Plenary: new ballot: Result published: Affiliate to the tenants' union (ballots digest "
+        f"{published['ballots_digest']}; spec fingerprint {published['spec_fingerprint']}; audit head "
+        f"{published['audit_head']})")
     assert f"http://testserver/ballots/{ballot}/result" in result.get_body(("plain",)).get_content()
     assert f'href="/ballots/{ballot}/result"' in (await olive.get("/account/notices")).text
     async with app.state.sessions() as db:
@@ -112,3 +117,16 @@ async def test_publishing_a_bulletin_mails_members_who_chose_email_at_once(as_me
     assert subjects == ["Plenary: new bulletin issue: Bulletin published: By the API",
                         "Plenary: new bulletin issue: Bulletin published: By the page"]
     assert all(m["To"].addresses[0].addr_spec == "sam@example.org" for m in smtp.messages())
+
+
+def test_a_long_title_is_shortened_so_the_values_to_check_arrive_whole() -> None:
+    from types import SimpleNamespace
+
+    from server.services.ballot_notices import TITLE_LIMIT, result_title
+
+    ballot = SimpleNamespace(title="Motion " * 80, ballots_digest="a" * 64, fingerprint="b" * 64, audit_head="c" * 64)
+    title = result_title(ballot)
+    assert len(title) == TITLE_LIMIT and title.startswith("Result published: Motion Motion")
+    assert title.endswith(f"… (ballots digest {'a' * 64}; spec fingerprint {'b' * 64}; audit head {'c' * 64})")
+    hand = SimpleNamespace(title="Motion 4", ballots_digest=None, fingerprint="b" * 64, audit_head="c" * 64)
+    assert result_title(hand) == f"Result published: Motion 4 (spec fingerprint {'b' * 64}; audit head {'c' * 64})"
