@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import jwt
+import pytest
 from sqlalchemy import select
 
 from server.auth import tokens
@@ -185,3 +186,28 @@ async def test_password_page_changes_it_and_signs_out_everywhere(client, other_c
     assert (await other_client.get("/api/v1/me")).status_code == 401
     assert "Your password is changed" in (await client.get(changed.headers["location"])).text
     assert (await h.sign_in(client, "nora@example.org", "a new passphrase")).status_code == 303
+
+
+@pytest.mark.parametrize("change, why", [
+    ({"exp": None}, "no expiry"), ({"iat": None}, "no issue time"), ({"sid": None}, "no session"),
+    ({"sub": None}, "no member"), ({"ver": None}, "no version"), ({"ver": True}, "a flag for a version"),
+    ({"exp": "4000000000"}, "an expiry in words"), ({"sub": "nora"}, "a member that is no number"),
+    ({"sid": 7}, "a session that is no text")])
+def test_a_token_signed_with_our_key_but_malformed_is_refused(change, why):
+    now = tokens.now()
+    claims = {"sub": "7", "sid": "abc", "ver": 3, "iat": int(now.timestamp()), "exp": int(now.timestamp()) + 60}
+    for name, value in change.items():
+        if value is None:
+            del claims[name]
+        else:
+            claims[name] = value
+    token = jwt.encode(claims, "k" * 40, algorithm="HS256")
+    assert tokens.read_token("k" * 40, token) is None, why
+
+
+def test_a_token_under_another_algorithm_is_refused_even_with_our_key():
+    now = tokens.now()
+    claims = {"sub": "7", "sid": "abc", "ver": 3, "iat": int(now.timestamp()), "exp": int(now.timestamp()) + 60}
+    key = "k" * 64  # long enough for HS512 too
+    assert tokens.read_token(key, jwt.encode(claims, key, algorithm="HS256")) is not None
+    assert tokens.read_token(key, jwt.encode(claims, key, algorithm="HS512")) is None
