@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ballot_people import audit_entries, cac, set_up, signed_in  # noqa: F401 (fixtures)
 from ballots.published_record import read_record_json, verify_record
 from server.cli import main
-from server.db.models import Ballot
+from server.db.models import Ballot, Membership
 from server.repositories import members as member_rows
 from server.services import ballots as ballot_actions
 
@@ -87,7 +87,7 @@ async def test_refusals_say_what_is_wrong(signed_in, cac):
         (olive, seats, "Zed", REASON, 400, "'Zed' is not a candidate on this ballot."),
         (olive, seats, "Cal", "", 400, "Give the reason for the withdrawal; every voter sees it."),
         (people["nora"], seats, "Cal", REASON, 403,
-         "Only the body's officers and CAC members withdraw a candidate (never a recall's holder)."),
+         "Only the body's CAC withdraws a candidate after voting has opened (never a recall's holder)."),
     ]
     for who, ballot, name, reason, status, message in cases:
         answer = await _withdraw(who, ballot, name, reason)
@@ -113,7 +113,26 @@ async def test_refusals_say_what_is_wrong(signed_in, cac):
     assert (await olive.api("POST", f"/api/v1/ballots/{counted}/actions/close", {})).status_code == 200
     late = await _withdraw(olive, counted, "Cal")
     assert (late.status_code, late.json()["error"]["message"]) == (
-        409, "The count is done: a candidate can no longer withdraw from this ballot.")
+        409, "Voting has closed: the papers are counted as they were cast, and a candidate can no longer "
+             "withdraw from this ballot.")
+
+
+async def test_only_the_cac_withdraws_and_never_from_a_ballot_it_stands_in(app, signed_in, cac):
+    """An officer may be standing: like an early close, a withdrawal is the CAC's (review R6 recheck N1)."""
+    people = {w: await signed_in(w) for w in ("olive", "wanda", "nora")}
+    async with app.state.sessions() as db:
+        await db.execute(update(Membership).where(Membership.member_id == cac.members["wanda"],
+                                                  Membership.body_id == cac.bodies["nmm"]).values(role="officer"))
+        await db.commit()
+    ballot = await _open_election(people, cac, candidates=["Wanda", "Bea", "Cal"])
+    for rival in ("Bea", "Cal"):
+        refused = await _withdraw(people["wanda"], ballot, rival)
+        assert refused.status_code == 403 and "Only the body's CAC" in refused.json()["error"]["message"]
+    standing = await _open_election(people, cac, title="Chair", candidates=["Olive", "Bea", "Cal"])
+    own = await _withdraw(people["olive"], standing, "Bea")
+    assert (own.status_code, own.json()["error"]["message"]) == (
+        403, "You stand in this ballot: another member of the CAC records a withdrawal.")
+    assert not (await people["nora"].api("GET", f"/api/v1/ballots/{standing}")).json()["count_facts"].get("withdrawn")
 
 
 async def test_a_changed_vote_may_not_name_the_withdrawn_candidate(signed_in, cac):

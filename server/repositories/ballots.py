@@ -302,6 +302,31 @@ async def open_draft(db: AsyncSession, ballot_id: int, spec: str, fingerprint: s
     return result.rowcount == 1
 
 
+async def settle_count(db: AsyncSession, ballot_id: int, facts_read: str, **values) -> bool:
+    """Write what a count found (published, held for a casting vote, or why it could not complete) if the
+    ballot is still closed with the count facts the count read: one guarded update, so of two counts at
+    once (a "count again" beside a casting vote) one writes and the other finds it done, and a count
+    that read the facts before a casting vote never writes over it."""
+    result = await db.execute(update(Ballot).where(Ballot.id == ballot_id, Ballot.state == "closed",
+                                                   Ballot.count_facts == facts_read).values(**values))
+    return result.rowcount == 1
+
+
+async def set_audit_head(db: AsyncSession, ballot_id: int, head: str) -> None:
+    await db.execute(update(Ballot).where(Ballot.id == ballot_id).values(audit_head=head))
+
+
+async def deciding(db: AsyncSession, motion_id: int, amendment_id: int | None, other_than: int | None = None
+                   ) -> Ballot | None:
+    """A ballot open or being counted that decides this motion (or this amendment of it), if there is one
+    (a draft decides nothing until it opens)."""
+    found = await db.execute(select(Ballot).where(Ballot.motion_id == motion_id, Ballot.amendment_id.is_(None)
+                                                  if amendment_id is None else Ballot.amendment_id == amendment_id,
+                                                  Ballot.state.in_(("open", "closed")), Ballot.id != (other_than or 0))
+                             .order_by(Ballot.id).limit(1))
+    return found.scalar()
+
+
 async def has_role(db: AsyncSession, body_id: int, role: str) -> bool:
     """Whether anyone holds ``role`` in the body (a branch has no CAC member: its officers act for one)."""
     found = await db.execute(select(Membership.member_id).where(Membership.body_id == body_id,

@@ -21,6 +21,7 @@ from ballots import kinds
 from ballots.canonical import fingerprint
 from ballots.kinds import BallotSpec
 from server.db.models import Amendment, Ballot, Body, Member, Motion, MotionVersion
+from server.repositories import ballots as ballot_rows
 from server.repositories import motions as rows
 from server.services import amendments as amendment_rules
 from server.services.errors import Conflict, Invalid
@@ -94,7 +95,20 @@ async def for_set_up(db: AsyncSession, actor: Member, body: Body, kind: str, mot
                       f"{meeting.body.name}: only a ballot of {meeting.body.name} decides it, not one of {body.name}.",
                       {named: f"A motion to a meeting of {body.name}."})
     await _check_waiting(db, subject, "set up")
+    await _refuse_a_second_ballot(db, subject, "set up")
     return subject
+
+
+async def _refuse_a_second_ballot(db: AsyncSession, subject: Subject, doing: str, ballot_id: int | None = None) -> None:
+    """One ballot at a time decides a question: with two open, whichever closed first would decide it (and a
+    tie held for the chair's casting vote could be overtaken by a re-run)."""
+    amendment = subject.amendment
+    already = await ballot_rows.deciding(db, subject.motion.id, amendment.id if amendment else None, ballot_id)
+    if already is not None:
+        what = f"amendment {amendment.number}" if amendment else "this motion"
+        state = "open for voting" if already.state == "open" else "closed and being counted"
+        raise Conflict(f"The ballot cannot be {doing}: ballot {already.id} (“{already.title}”) already decides "
+                       f"{what}, and it is {state}. One ballot at a time decides a question.")
 
 
 def _row_id(value: int | None) -> bool:
@@ -115,6 +129,7 @@ async def pinned_for_opening(db: AsyncSession, ballot: Ballot, spec: BallotSpec)
         raise Conflict(f"The ballot cannot open: “{subject.version.title}” is not on the agenda of a meeting of "
                        f"{ballot.body.name}.")
     await _check_waiting(db, subject, "open")
+    await _refuse_a_second_ballot(db, subject, "opened", ballot.id)
     if spec.subject_version and spec.subject_version != subject.pin:
         raise Conflict(f"The ballot cannot open: {_changed(spec.subject_version, subject)} Set up a new ballot on "
                        "the text as it stands.")

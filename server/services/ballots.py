@@ -742,14 +742,16 @@ async def _record_of_box(db: AsyncSession, ballot: Ballot, spec: BallotSpec) -> 
 
 
 async def count_and_publish(db: AsyncSession, actor: Member | None, ballot_id: int) -> str:
-    """Count the closed ballot, publish its record and result, and record a motion's outcome."""
+    """Count the closed ballot, publish its record and result, and record a motion's outcome. The count
+    is worked out from what was read, then written by one guarded update (``rows.settle_count``): if
+    another count (or a casting vote) wrote first, this one writes nothing and says nothing."""
     ballot = await rows.ballot_by_id(db, ballot_id)
     if ballot is None or ballot.state != "closed":
         return ""
     spec = spec_of(ballot)
     check_unchanged(spec, ballot.fingerprint or "")
     entries = await _record_of_box(db, ballot, spec)
-    facts = late_facts_of(ballot)
+    facts, facts_read = late_facts_of(ballot), ballot.count_facts or ""
     key = str(ballot.id)
     try:
         draft = PublishedRecord(spec, tuple(entries), facts.count_facts())
@@ -757,28 +759,37 @@ async def count_and_publish(db: AsyncSession, actor: Member | None, ballot_id: i
         tie = tie_for_chair(outcome) if facts.casting is None else None
         record = build_record(spec, entries, facts.count_facts(), result=outcome)
     except (BallotError, ValueError) as exc:
-        ballot.report = f"The count could not be completed: {exc}"
-        await db.commit()
-        return ballot.report
+        report = f"The count could not be completed: {exc}"
+        await db.rollback()
+        async with rows.one_writer(db):
+            written = await rows.settle_count(db, ballot_id, facts_read, report=report)
+            await db.commit()
+        return report if written else ""
+    await db.rollback()  # reads done: what the count found is written in one guarded update
     if tie is not None:
         # standing orders: equal votes leave the decision to the chair's casting vote, so the result
         # waits for it (give_casting_vote) rather than being published as fallen
         held = facts.held_for_casting_vote(tied_words(tie))
-        ballot.count_facts = held.to_text()
-        ballot.report = held.tie
-        await audit.record(db, "ballot.count", {"ballot": key, "ballots_digest": record.ballots_digest,
-                                                "tie": "held for the chair's casting vote"})
+        async with rows.one_writer(db):
+            if not await rows.settle_count(db, ballot_id, facts_read, count_facts=held.to_text(), report=held.tie):
+                await db.rollback()
+                return ""
+            await audit.record(db, "ballot.count", {"ballot": key, "ballots_digest": record.ballots_digest,
+                                                    "tie": "held for the chair's casting vote"})
+            await db.commit()
+        return held.tie or ""
+    async with rows.one_writer(db):
+        if not await rows.settle_count(db, ballot_id, facts_read, state="published", record=write_record_json(record),
+                                       report=report_text(outcome) + facts_text(facts),
+                                       ballots_digest=record.ballots_digest):
+            await db.rollback()
+            return ""
+        await audit.record(db, "ballot.count", {"ballot": key, "ballots_digest": record.ballots_digest})
+        published = await audit.record(db, "ballot.publish", {"ballot": key, "ballots_digest": record.ballots_digest,
+                                                              "result": digest_of(record.result)})
+        await rows.set_audit_head(db, ballot_id, published.hash)
         await db.commit()
-        return ballot.report
-    ballot.record = write_record_json(record)
-    ballot.report = report_text(outcome) + facts_text(facts)
-    ballot.ballots_digest = record.ballots_digest
-    ballot.state = "published"
-    await audit.record(db, "ballot.count", {"ballot": key, "ballots_digest": record.ballots_digest})
-    published = await audit.record(db, "ballot.publish", {"ballot": key, "ballots_digest": record.ballots_digest,
-                                                          "result": digest_of(record.result)})
-    ballot.audit_head = published.hash
-    await db.commit()
+    ballot = await rows.ballot_by_id(db, ballot_id)
     await ballot_notices.result_published(db, ballot)
     return await _record_motion_outcome(db, ballot, record.result)
 
@@ -846,29 +857,35 @@ def facts_text(facts: LateFacts) -> str:
 async def withdraw_candidate(db: AsyncSession, actor: Member, ballot_id: int, name: str, reason: str) -> str:
     """A candidate (or option) withdraws after voting opened, e.g. elected to an earlier office. The spec
     and its fingerprint stay as fixed; the withdrawal is a count fact: votes already cast that rank the
-    candidate stay valid (the count passes over them), new votes naming them are refused. Returns a note."""
+    candidate stay valid (the count passes over them), new votes naming them are refused. Returns a note.
+    The CAC's alone (as an early close is: an officer may be standing), never a candidate's on their own
+    ballot, and only while voting is open: once it has closed the papers are as they will be counted."""
     ballot = await ballot_for(db, actor, ballot_id)
-    if not await may_run(db, actor, ballot):
-        raise Forbidden("Only the body's officers and CAC members withdraw a candidate (never a recall's holder).")
+    if not await may_act_early(db, actor, ballot):
+        raise Forbidden("Only the body's CAC withdraws a candidate after voting has opened (never a recall's holder).")
+    spec = spec_of(ballot)
+    if actor.name in spec.choices:
+        raise Forbidden("You stand in this ballot: another member of the CAC records a withdrawal.")
     facts = late_facts_of(ballot)
     if ballot.by_hand:
         raise Conflict("A hand count is taken in the room: there is no ballot paper online to withdraw from.")
     if ballot.state == "draft":
         raise Conflict("A candidate is withdrawn once voting has opened; before it opens, set the ballot up "
                        "again without them.")
-    if ballot.state == "published" or facts.tie is not None:
-        raise Conflict("The count is done: a candidate can no longer withdraw from this ballot.")
+    if ballot.state != "open":
+        raise Conflict("Voting has closed: the papers are counted as they were cast, and a candidate can no "
+                       "longer withdraw from this ballot.")
     was = ballot.count_facts or ""
     try:
-        updated = facts.withdraw(spec_of(ballot), name, reason, actor.name, kinds.utc_text(_now()))
+        updated = facts.withdraw(spec, name, reason, actor.name, kinds.utc_text(_now()))
     except LateFactRefused as refused:
         raise Invalid(str(refused), {"candidate": str(refused)}) from None
     withdrawal, actor_name = updated.withdrawals[-1], actor.name
     await db.rollback()  # reads done: the write is one guarded update
     async with rows.one_writer(db):
-        if not await rows.set_count_facts(db, ballot_id, ("open", "closed"), was, updated.to_text()):
+        if not await rows.set_count_facts(db, ballot_id, ("open",), was, updated.to_text()):
             await db.rollback()
-            raise Conflict("The ballot changed meanwhile (it was counted, or another withdrawal was recorded): "
+            raise Conflict("The ballot changed meanwhile (voting closed, or another withdrawal was recorded): "
                            "look at it again.")
         await audit.record(db, "ballot.withdraw_candidate", {"ballot": str(ballot_id), "candidate": withdrawal.name,
                                                              "reason": withdrawal.reason}, actor=actor_name)
@@ -880,9 +897,8 @@ async def give_casting_vote(db: AsyncSession, actor: Member, ballot_id: int, cho
     """The chair's casting vote on a count held as a tie: yes, no, or none (the tie stands, the motion
     falls). Given once; the count then runs with it and the result is published. Returns a note."""
     ballot = await ballot_for(db, actor, ballot_id)
-    if not await may_run(db, actor, ballot):
-        raise Forbidden("Only the body's chair, officers and CAC members give the casting vote "
-                        "(never a recall's holder).")
+    if not await may_act_early(db, actor, ballot):  # for the chair: the CAC (or a branch's officers) records it
+        raise Forbidden("Only the body's CAC records the chair's casting vote (never a recall's holder).")
     facts = late_facts_of(ballot)
     if facts.casting is not None:
         raise Conflict("The chair has already decided this tie; a casting vote is given once.")
