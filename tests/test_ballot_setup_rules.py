@@ -7,7 +7,9 @@
   time before the fingerprint is fixed; the columns the casting statement reads are the spec's; an early
   close is audited and shown with its moment;
 - #15: a motion's result reads exactly as the issue's example, and card votes are called card votes;
-- #16: the API takes only real JSON booleans and integers, naming the field otherwise.
+- #16: the API takes only real JSON booleans and integers, naming the field otherwise; card votes, quotas and
+  slates of the wrong shape are refused naming the field (recheck N6), and the set-up form refuses a mistyped
+  motion or amendment id with the API's words (recheck N4).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+import pytest
+from markupsafe import escape
 from sqlalchemy import select, update
 
 from ballot_people import audit_entries, cac, moment, set_up, signed_in  # noqa: F401 (fixtures)
@@ -291,3 +295,73 @@ async def test_hand_count_figures_are_whole_numbers_and_many_is_uncounted(app, s
                                                 "declared": "carried"})
         assert entered.status_code == 200, entered.text
         assert json.loads((await _stored(app, ballot)).hand_count)["for"] is None
+
+
+async def test_mistyped_card_votes_quotas_and_slates_are_refused_naming_the_field(app, signed_in, cac):
+    """R6 recheck N6: the last set-up fields whose mistakes came back in Python's words (``dictionary update
+    sequence element #0…``, ``('minimum')``) are refused naming the field, the entry and the key."""
+    olive = await signed_in("olive")
+    times = {"title": "Typed", "opens": moment(hours=1), "closes": moment(hours=3)}
+    cards = {"kind": "motion", "weighted": True}
+    seats = {"kind": "seats", "candidates": ["Ann", "Bea", "Cat"], "seats": 2, "method": "meek"}
+    quota_needs = "label (text), minimum (a whole number) and members (a list of names)"
+    bad = [({**cards, "weights": ["a"]}, "weights", 'weights must be an object of member email to card votes, '
+            'such as {"ann@example.org": 3}, not ["a"].'),
+           ({**cards, "weights": {"nora@example.org": "3"}}, "weights",
+            'weights: the card votes of nora@example.org must be a whole number, not "3".'),
+           ({**cards, "weights": {"nora@example.org": 2.5}}, "weights",
+            "weights: the card votes of nora@example.org must be a whole number, not 2.5."),
+           ({**seats, "quotas": [{"label": "women"}]}, "quotas",
+            f"quotas: entry 1 has no minimum: each quota needs {quota_needs}."),
+           ({**seats, "quotas": [{"label": "women", "minimum": 1, "members": ["Ann"]}, {"label": "men", "minimum": "1",
+                                                                                         "members": ["Bea"]}]},
+            "quotas", 'quotas: entry 2\'s minimum must be a whole number, not "1".'),
+           ({**seats, "quotas": ["women: 1: Ann"]}, "quotas",
+            f'quotas: entry 1 must be an object giving {quota_needs}, not "women: 1: Ann".'),
+           ({"kind": "slate", "slates": [{"name": "Unity"}]}, "slates",
+            "slates: entry 1 has no members: each slate needs name (text) and members (a list of names)."),
+           ({"kind": "slate", "slates": [{"name": "Unity", "members": "Ann, Bea"}]}, "slates",
+            'slates: entry 1\'s members must be a list of names, not "Ann, Bea".')]
+    for fields, name, message in bad:
+        refused = await olive.api("POST", f"/api/v1/bodies/{cac.bodies['nmm']}/ballots", {**times, **fields})
+        assert refused.status_code == 400, (fields, refused.text)
+        error = refused.json()["error"]
+        assert (error["message"], list(error["fields"])) == (message, [name])
+    assert await _ballots_of(app, cac.bodies["nmm"]) == []
+    kept = await set_up(olive, cac.bodies["nmm"], kind="seats", title="Panel", candidates=["Ann", "Bea", "Cat"],
+                        seats=2, method="meek", quotas=[{"label": "women", "minimum": 1, "members": ["Ann", "Cat"]}])
+    assert [(q.label, q.minimum, q.members) for q in _spec(await _stored(app, kept)).quotas] == [
+        ("women", 1, ("Ann", "Cat"))]
+
+
+async def test_the_form_and_the_api_refuse_a_mistyped_motion_id_alike(app, signed_in, cac):
+    """R6 recheck N4: the set-up form read ``abc`` or ``-4`` as no motion and set up a motion ballot linked to
+    nothing; it now refuses it as the API does, with the same words (one rule: views/form_values.py optional_id)."""
+    olive = await signed_in("olive")
+    later = datetime.now(timezone.utc).year + 1
+    form = {"kind": "motion", "title": "Rule change", "opens": f"{later}-01-01T10:00", "closes": f"{later}-01-02T10:00",
+            "secret": "yes", "roll_source": "members"}
+    for name in ("motion_id", "amendment_id"):
+        for raw in ("abc", "-4", "0", "1.5", "99999999999"):
+            message = (f"{name} must be the id of a {name.removesuffix('_id')}: a whole number such as 12, "
+                       f"not {json.dumps(int(raw) if raw.isdigit() else raw)}.")
+            page = await olive.post("/bodies/nmm/ballots", **form, **{name: raw})
+            assert page.status_code == 400, (name, raw, page.headers.get("location"))
+            assert str(escape(message)) in page.text, (name, raw)
+            refused = await olive.api("POST", f"/api/v1/bodies/{cac.bodies['nmm']}/ballots", {
+                "kind": "motion", "title": "Rule change", "opens": moment(hours=1), "closes": moment(hours=3),
+                name: raw})
+            assert refused.status_code == 400 and refused.json()["error"]["message"] == message, refused.text
+    assert await _ballots_of(app, cac.bodies["nmm"]) == []
+    blank = await olive.post("/bodies/nmm/ballots", **form, motion_id=" ", amendment_id="")
+    assert blank.status_code == 303, blank.text  # blank is no motion, as before
+
+
+@pytest.mark.parametrize("seats", ["x", "2", 0, 2.5, True])
+async def test_seats_must_be_a_whole_number_of_seats(seats, signed_in, cac):
+    olive = await signed_in("olive")
+    answer = await olive.api("POST", f"/api/v1/bodies/{cac.bodies['nmm']}/ballots", {
+        "kind": "seats", "title": "Committee", "candidates": ["Ann", "Bea", "Cal"], "seats": seats,
+        "method": "scotland", "opens": moment(hours=1), "closes": moment(hours=3)})
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"]["message"].startswith("seats must be a whole number of seats, 1 or more, not ")

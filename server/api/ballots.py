@@ -17,6 +17,7 @@ from server.db.models import Ballot
 from server.repositories import bodies as body_rows
 from server.services import ballots as ballot_actions
 from server.services.errors import Invalid, NotFound
+from server.views.form_values import optional_id
 from server.views.context import database, require_identity, require_viewer
 from server.views.render import error_response
 
@@ -38,20 +39,6 @@ def _moment(data: dict, name: str) -> datetime:
     except ValueError:
         raise Invalid(f"{name} must be an ISO 8601 date and time.", {name: "A date and time."}) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _optional_id(data: dict, name: str) -> int | None:
-    """A row id: a whole number (or its digits quoted), or absent/null/"" for none; anything else is refused
-    here, naming the field, rather than stored and failing in the database."""
-    value = data.get(name)
-    if value is None or value == "":
-        return None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 2**31:
-        raise Invalid(f"{name} must be the id of a {name.removesuffix('_id')}: a whole number such as 12, "
-                      f"not {json.dumps(value)}.", {name: "A whole number."})
-    return value
 
 
 def _flag(data: dict, name: str, default: bool) -> bool:
@@ -77,22 +64,77 @@ def _whole(data: dict, name: str, default: int | None = None, *, many: bool = Fa
     return value
 
 
+#: what each key of a quota or a slate holds, as the messages name it
+_KEY_KINDS = {"label": "text", "name": "text", "minimum": "a whole number", "members": "a list of names"}
+
+
+def _fits(value: object, kind: str) -> bool:
+    if kind == "text":
+        return isinstance(value, str)
+    if kind == "a whole number":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _objects(data: dict, name: str, keys: tuple[str, ...], each: str) -> list[dict]:
+    """``name``'s list of objects (quotas, slates), each holding ``keys`` of the kinds in ``_KEY_KINDS``;
+    anything else is refused naming the field, the entry and the key, not in Python's words."""
+    parts = [f"{key} ({_KEY_KINDS[key]})" for key in keys]
+    wanted = f"{', '.join(parts[:-1])} and {parts[-1]}"
+    entries = _list(data, name)
+    for n, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            raise Invalid(f"{name}: entry {n} must be an object giving {wanted}, not {json.dumps(entry)}.",
+                          {name: f"Objects with {', '.join(keys)}."})
+        for key in keys:
+            if key not in entry:
+                raise Invalid(f"{name}: entry {n} has no {key}: {each} needs {wanted}.", {name: f"Each needs {key}."})
+            if not _fits(entry[key], _KEY_KINDS[key]):
+                raise Invalid(f"{name}: entry {n}'s {key} must be {_KEY_KINDS[key]}, not {json.dumps(entry[key])}.",
+                              {name: f"{key}: {_KEY_KINDS[key]}."})
+    return entries
+
+
+def _weights(data: dict) -> dict[str, int]:
+    """Card votes: an object of member email -> whole number of votes (the service checks each is 1 or more
+    and on the roll); a list or a quoted number is refused naming the field, never guessed."""
+    value = data.get("weights") or {}
+    if not isinstance(value, dict):
+        raise Invalid('weights must be an object of member email to card votes, such as {"ann@example.org": 3}, '
+                      f"not {json.dumps(value)}.", {"weights": "email: card votes."})
+    for email, votes in value.items():
+        if isinstance(votes, bool) or not isinstance(votes, int):
+            raise Invalid(f"weights: the card votes of {email} must be a whole number, not {json.dumps(votes)}.",
+                          {"weights": "Whole numbers."})
+    return dict(value)
+
+
+def _seats(data: dict) -> int:
+    """How many seats: a whole number (1 when not given), else refused naming the field."""
+    value = data.get("seats", 1)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Invalid(f"seats must be a whole number of seats, 1 or more, not {json.dumps(value)}.",
+                      {"seats": "A whole number."})
+    return value
+
+
 def fields_from_json(data: dict) -> ballot_actions.SpecFields:
     try:
         return ballot_actions.SpecFields(
             kind=str(data.get("kind", "")), title=str(data.get("title", "")),
             opens=_moment(data, "opens"), closes=_moment(data, "closes"),
-            candidates=[str(c) for c in _list(data, "candidates")], seats=int(data.get("seats", 1)),
+            candidates=[str(c) for c in _list(data, "candidates")], seats=_seats(data),
             method=str(data.get("method", "")),
-            quotas=[(str(q["label"]), int(q["minimum"]), [str(m) for m in q["members"]]) for q in _list(data, "quotas")],
+            quotas=[(q["label"], q["minimum"], q["members"])
+                    for q in _objects(data, "quotas", ("label", "minimum", "members"), "each quota")],
             rule=str(data.get("rule", "simple")), base=str(data.get("base", "cast")),
-            slates=[(str(s["name"]), [str(m) for m in s["members"]]) for s in _list(data, "slates")],
+            slates=[(s["name"], s["members"]) for s in _objects(data, "slates", ("name", "members"), "each slate")],
             strike_share=None if data.get("strike_share") in (None, "") else str(data["strike_share"]),
             secret=_flag(data, "secret", True), may_change_vote=_flag(data, "may_change_vote", False),
             proxies_allowed=_flag(data, "proxies_allowed", False), weighted=_flag(data, "weighted", False),
-            by_hand=_flag(data, "by_hand", False), motion_id=_optional_id(data, "motion_id"),
-            amendment_id=_optional_id(data, "amendment_id"),
-            weights={str(k): int(v) for k, v in dict(data.get("weights") or {}).items()},
+            by_hand=_flag(data, "by_hand", False), motion_id=optional_id(data.get("motion_id"), "motion_id"),
+            amendment_id=optional_id(data.get("amendment_id"), "amendment_id"),
+            weights=_weights(data),
             roll_source=str(data.get("roll_source") or "members"),
             individual_preferences=_flag(data, "individual_preferences", False),
             individual_method=str(data.get("individual_method") or ""))

@@ -22,6 +22,7 @@ from server.services.bodies import body_for
 from server.services.errors import ActionRefused, Invalid
 from server.views.ballot_charts import decision_chart, round_chart
 from server.views.context import database, require_viewer
+from server.views.form_values import optional_id
 from server.views.render import STATIC_DIR, render, templates
 
 SSE_FILE = STATIC_DIR / "vendor" / "htmx-sse.min.js"
@@ -93,7 +94,6 @@ def fields_from_form(form: FormData) -> ballot_actions.SpecFields:
     for line in _lines(field(form, "weights")):
         email, _, votes = line.rpartition(":")
         weights[email.strip()] = _number(votes, "weights", 1)
-    optional = lambda name: int(field(form, name)) if field(form, name).strip().isdigit() else None  # noqa: E731
     return ballot_actions.SpecFields(
         kind=field(form, "kind"), title=field(form, "title"),
         opens=_moment(field(form, "opens"), "opening"), closes=_moment(field(form, "closes"), "closing"),
@@ -102,8 +102,9 @@ def fields_from_form(form: FormData) -> ballot_actions.SpecFields:
         base=field(form, "base") or "cast", slates=slates, strike_share=field(form, "strike_share").strip() or None,
         secret=field(form, "secret") != "no", may_change_vote=field(form, "may_change_vote") == "yes",
         proxies_allowed=field(form, "proxies_allowed") == "yes", weighted=field(form, "weighted") == "yes",
-        by_hand=field(form, "by_hand") == "yes", motion_id=optional("motion_id"),
-        amendment_id=optional("amendment_id"), weights=weights, roll_source=field(form, "roll_source") or "members",
+        by_hand=field(form, "by_hand") == "yes", motion_id=optional_id(field(form, "motion_id"), "motion_id"),
+        amendment_id=optional_id(field(form, "amendment_id"), "amendment_id"), weights=weights,
+        roll_source=field(form, "roll_source") or "members",
         individual_preferences=field(form, "individual_preferences") == "yes",
         individual_method=field(form, "individual_method").strip())
 
@@ -175,7 +176,7 @@ def entered_paper(form: FormData, refused_fields: dict[str, str] | None = None) 
 
 
 async def ballot_page(request: Request, error: str = "", status: int = 200, fields: dict | None = None,
-                      entered: dict[str, Any] | None = None) -> Response:
+                      entered: dict[str, Any] | None = None, sent: dict[str, Any] | None = None) -> Response:
     current = require_viewer(request)
     member = current.member
     async with database(request) as db:
@@ -197,13 +198,22 @@ async def ballot_page(request: Request, error: str = "", status: int = 200, fiel
         "can_act_early": roles["early"],
         "state_labels": ballot_actions.STATE_LABELS, "ballot_kind_labels": ballot_actions.KIND_LABELS,
         "hand": hand, "hand_check": hand_check, "hand_ready": hand_ready, "sse_available": SSE_FILE.is_file(),
-        "error": error, "fields": fields or {}, "entered": entered,
+        "error": error, "fields": fields or {}, "entered": entered, "sent": sent or {},
         "message": MESSAGES.get(request.query_params.get("done", ""), ""),
     }, status=status)
 
 
-async def _act(request: Request, action) -> Response:
-    """Run one action on the ballot; refusals come back on the ballot page with the reason."""
+def entered_action(request: Request, form: FormData, keeps: tuple[str, ...],
+                   refused_fields: dict[str, str] | None = None) -> dict[str, Any]:
+    """What a refused action form held (its fields ``keeps``), to fill it in again: ``form`` names the
+    action that was sent (the last part of its address), ``invalid`` the fields the refusal names."""
+    return {"form": request.url.path.rsplit("/", 1)[-1], **{name: field(form, name) for name in keeps},
+            "invalid": set(refused_fields or {})}
+
+
+async def _act(request: Request, action, keeps: tuple[str, ...] = ()) -> Response:
+    """Run one action on the ballot; refusals come back on the ballot page with the reason, and the form's
+    fields ``keeps`` as they were sent."""
     current = require_viewer(request)
     form = await request.form()
     ballot_id = request.path_params["ballot_id"]
@@ -213,7 +223,8 @@ async def _act(request: Request, action) -> Response:
         except ActionRefused as refused:
             if refused.status in (401, 403, 404):
                 raise
-            return await ballot_page(request, refused.message, refused.status, refused.fields)
+            return await ballot_page(request, refused.message, refused.status, refused.fields,
+                                     sent=entered_action(request, form, keeps, refused.fields))
     return RedirectResponse(f"/ballots/{ballot_id}?done={done}", status_code=303)
 
 
@@ -262,7 +273,7 @@ async def withdraw_candidate(request: Request) -> Response:
     async def act(db, member, ballot_id, form):
         await ballot_actions.withdraw_candidate(db, member, ballot_id, field(form, "candidate"), field(form, "reason"))
         return "withdrawn"
-    return await _act(request, act)
+    return await _act(request, act, keeps=("candidate", "reason"))
 
 
 async def give_casting_vote(request: Request) -> Response:
@@ -270,7 +281,7 @@ async def give_casting_vote(request: Request) -> Response:
         await ballot_actions.give_casting_vote(db, member, ballot_id, field(form, "casting_vote"),
                                                field(form, "reason"))
         return "casting-vote"
-    return await _act(request, act)
+    return await _act(request, act, keeps=("casting_vote", "reason"))
 
 
 def hand_count_from(form: FormData) -> HandCount:

@@ -1,6 +1,8 @@
 """A refused form loses nothing: the ballot paper (rank boxes, answers, strike-outs, marks, the
 people's boxes, the receipt) and the set-up form come back filled in as sent, with the field the
-refusal names marked aria-invalid and pointing at its message (review R6 #9)."""
+refusal names marked aria-invalid and pointing at its message (review R6 #9); so do the CAC's forms to
+withdraw a candidate and give the chair's casting vote, and a mistyped motion id on the set-up form is
+refused, not dropped (recheck N4, N5)."""
 
 from __future__ import annotations
 
@@ -182,3 +184,53 @@ async def test_refused_set_up_form_comes_back_filled_in(as_member, roles):
     assert values(form, "opens") == ["next Tuesday"] and flagged(form, "setup-error") == {"opens"}
     blank = form_of((await olive.get("/bodies/nmm/ballots")).text, "/bodies/nmm/ballots")
     assert values(blank, "title") == [""] and values(blank, "seats") == ["1"] and not flagged(blank, "setup-error")
+
+
+async def test_refused_motion_id_comes_back_marked_and_sets_nothing_up(as_member, roles):
+    olive = await as_member("olive")
+    now = datetime.now(timezone.utc)
+    sent = {"kind": "motion", "title": "Rule change", "opens": (now + timedelta(hours=1)).isoformat()[:16],
+            "closes": (now + timedelta(hours=3)).isoformat()[:16], "secret": "yes", "roll_source": "members",
+            "motion_id": "abc", "amendment_id": ""}
+    page = await olive.post("/bodies/nmm/ballots", sent)
+    assert page.status_code == 400 and "motion_id must be the id of a motion" in page.text, page.headers
+    form = form_of(page.text, "/bodies/nmm/ballots")
+    assert values(form, "motion_id") == ["abc"] and values(form, "title") == ["Rule change"]
+    assert flagged(form, "setup-error") == {"motion_id"}
+    listed = await olive.api("GET", f"/api/v1/bodies/{roles.bodies['nmm']}/ballots")
+    assert listed.json()["ballots"] == []
+
+
+async def test_refused_withdrawal_keeps_who_and_why(as_member, setup):
+    olive = await as_member("olive")
+    ballot = await setup(olive, kind="seats", title="Panel", candidates=["Ann", "Bea", "Cal"], seats=2,
+                         method="block")
+    url = f"/ballots/{ballot}/withdraw-candidate"
+    assert (await olive.post(url, candidate="Ann", reason="elected chair")).status_code == 303
+    page = await olive.post(url, candidate="Cal", reason="moved to Leeds")  # would leave 1 for 2 seats
+    assert page.status_code == 400 and "would leave 1 candidate" in page.text, page.text
+    form = form_of(page.text, url)
+    assert values(form, "candidate") == ["Cal"] and values(form, "reason") == ["moved to Leeds"]
+    assert flagged(form, "ballot-error") == {"candidate"}
+    fresh = form_of((await olive.get(f"/ballots/{ballot}")).text, url)
+    assert values(fresh, "candidate") == [] and values(fresh, "reason") == [""] and not flagged(fresh, "ballot-error")
+
+
+async def test_refused_casting_vote_keeps_the_choice_and_the_reason(as_member, setup):
+    olive, nora = await as_member("olive"), await as_member("nora")
+    ballot = await setup(olive, kind="motion", title="Tied")
+    for voter, choice in ((olive, "yes"), (nora, "no")):
+        assert (await voter.api("POST", f"/api/v1/ballots/{ballot}/votes", {"choice": choice})).status_code == 201
+    assert (await olive.api("POST", f"/api/v1/ballots/{ballot}/actions/close", {})).status_code == 200
+    url = f"/ballots/{ballot}/casting-vote"
+    page = await olive.post(url, casting_vote="no", reason="  ")
+    assert page.status_code == 400, page.text
+    form = form_of(page.text, url)
+    assert values(form, "casting_vote") == ["no"] and values(form, "reason") == ["  "]
+    page = await olive.post(url, casting_vote="maybe", reason="the status quo stands")
+    assert page.status_code == 400, page.text
+    form = form_of(page.text, url)
+    assert values(form, "casting_vote") == [] and values(form, "reason") == ["the status quo stands"]
+    assert flagged(form, "ballot-error") == {"casting_vote"}
+    fresh = form_of((await olive.get(f"/ballots/{ballot}")).text, url)
+    assert values(fresh, "casting_vote") == [] and values(fresh, "reason") == [""]
