@@ -33,7 +33,12 @@ CASTING_CHOICES = ("yes", "no", "none")
 
 
 class LateFactRefused(ValueError):
-    """A withdrawal or casting vote that cannot be recorded; the message says what is wrong."""
+    """A withdrawal or casting vote that cannot be recorded; the message says what is wrong, and ``field``
+    which part of the request ("reason" for a missing reason, else None: the name or the vote itself)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,7 @@ class LateFacts:
         if name in spec.withdrawn or name in self.withdrawn:
             raise LateFactRefused(f"{name!r} has already withdrawn.")
         if not reason:
-            raise LateFactRefused("Give the reason for the withdrawal; every voter sees it.")
+            raise LateFactRefused("Give the reason for the withdrawal; every voter sees it.", "reason")
         remaining = [c for c in spec.standing if c not in self.withdrawn and c != name]
         if len(remaining) < spec.seats:
             left = f"{len(remaining)} {what}{'' if len(remaining) == 1 else 's'}"
@@ -143,7 +148,7 @@ class LateFacts:
         if choice not in CASTING_CHOICES:
             raise LateFactRefused("The casting vote is yes (for), no (against) or none (the tie stands).")
         if not reason.strip():
-            raise LateFactRefused("Give the reason for the casting vote; it is published with the result.")
+            raise LateFactRefused("Give the reason for the casting vote; it is published with the result.", "reason")
         return replace(self, casting=CastingVote(None if choice == "none" else choice, reason.strip(), by, at))
 
 

@@ -879,7 +879,7 @@ async def withdraw_candidate(db: AsyncSession, actor: Member, ballot_id: int, na
     try:
         updated = facts.withdraw(spec, name, reason, actor.name, kinds.utc_text(_now()))
     except LateFactRefused as refused:
-        raise Invalid(str(refused), {"candidate": str(refused)}) from None
+        raise Invalid(str(refused), {refused.field or "candidate": str(refused)}) from None
     withdrawal, actor_name = updated.withdrawals[-1], actor.name
     await db.rollback()  # reads done: the write is one guarded update
     async with rows.one_writer(db):
@@ -909,7 +909,7 @@ async def give_casting_vote(db: AsyncSession, actor: Member, ballot_id: int, cho
     try:
         updated = facts.with_casting_vote(choice.strip().lower(), reason, actor.name, kinds.utc_text(_now()))
     except LateFactRefused as refused:
-        raise Invalid(str(refused), {"casting_vote": str(refused)}) from None
+        raise Invalid(str(refused), {refused.field or "casting_vote": str(refused)}) from None
     actor_name = actor.name
     await db.rollback()
     async with rows.one_writer(db):

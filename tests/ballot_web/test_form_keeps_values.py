@@ -227,6 +227,7 @@ async def test_refused_casting_vote_keeps_the_choice_and_the_reason(as_member, s
     assert page.status_code == 400, page.text
     form = form_of(page.text, url)
     assert values(form, "casting_vote") == ["no"] and values(form, "reason") == ["  "]
+    assert flagged(form, "ballot-error") == {"reason"}  # the missing reason is what is marked
     page = await olive.post(url, casting_vote="maybe", reason="the status quo stands")
     assert page.status_code == 400, page.text
     form = form_of(page.text, url)
