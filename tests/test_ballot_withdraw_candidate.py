@@ -15,7 +15,7 @@ from ballots.published_record import read_record_json, verify_record
 from server.cli import main
 from server.db.models import Ballot, Membership
 from server.repositories import members as member_rows
-from server.services import ballots as ballot_actions
+from server.services import count_facts
 
 GONE = "'Cal' has withdrawn: take them off your ballot."
 REASON = "Elected treasurer earlier today"
@@ -158,7 +158,7 @@ async def test_a_withdrawal_reaches_a_ballot_box_that_read_the_ballot_before(app
     kept = await app.state.ballot_box.open_ballot(ballot)
     async with app.state.sessions() as db:  # as another process's withdrawal would, behind this box's back
         olive = await member_rows.by_id(db, cac.members["olive"])
-        await ballot_actions.withdraw_candidate(db, olive, ballot, "Cal", REASON)
+        await count_facts.withdraw_candidate(db, olive, ballot, "Cal", REASON)
     assert await app.state.ballot_box.open_ballot(ballot) is kept  # still the spec read before
     refused = await _vote(people["sam"], ballot, ["Cal", "Ann"])
     assert refused.status_code == 400 and refused.json()["error"]["message"] == GONE

@@ -16,6 +16,7 @@ from server.api.shapes import body_summary
 from server.db.models import Ballot
 from server.repositories import bodies as body_rows
 from server.services import ballots as ballot_actions
+from server.services import count_facts
 from server.services.errors import Invalid, NotFound
 from server.views.form_values import optional_id
 from server.views.context import database, require_identity, require_viewer
@@ -221,10 +222,10 @@ async def ballot_action(request: Request) -> Response:
         elif action == "publish":
             note = await ballot_actions.publish_hand_count(db, member, ballot_id)
         elif action == "withdraw-candidate":
-            note = await ballot_actions.withdraw_candidate(db, member, ballot_id, str(data.get("candidate", "")),
+            note = await count_facts.withdraw_candidate(db, member, ballot_id, str(data.get("candidate", "")),
                                                            str(data.get("reason", "")))
         elif action == "casting-vote":
-            note = await ballot_actions.give_casting_vote(db, member, ballot_id, str(data.get("casting_vote", "")),
+            note = await count_facts.give_casting_vote(db, member, ballot_id, str(data.get("casting_vote", "")),
                                                           str(data.get("reason", "")))
         else:
             raise NotFound(f"There is no action {action!r}; see /api/v1/openapi.json.")

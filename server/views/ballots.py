@@ -18,6 +18,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response, S
 from ballots.hand_count import HandCount, check_hand_count
 from ballots.kinds import BallotSpec
 from server.services import ballots as ballot_actions
+from server.services import count_facts
 from server.services.bodies import body_for
 from server.services.errors import ActionRefused, Invalid
 from server.views.ballot_charts import decision_chart, round_chart
@@ -271,14 +272,14 @@ async def withdraw_proxy(request: Request) -> Response:
 
 async def withdraw_candidate(request: Request) -> Response:
     async def act(db, member, ballot_id, form):
-        await ballot_actions.withdraw_candidate(db, member, ballot_id, field(form, "candidate"), field(form, "reason"))
+        await count_facts.withdraw_candidate(db, member, ballot_id, field(form, "candidate"), field(form, "reason"))
         return "withdrawn"
     return await _act(request, act, keeps=("candidate", "reason"))
 
 
 async def give_casting_vote(request: Request) -> Response:
     async def act(db, member, ballot_id, form):
-        await ballot_actions.give_casting_vote(db, member, ballot_id, field(form, "casting_vote"),
+        await count_facts.give_casting_vote(db, member, ballot_id, field(form, "casting_vote"),
                                                field(form, "reason"))
         return "casting-vote"
     return await _act(request, act, keeps=("casting_vote", "reason"))
