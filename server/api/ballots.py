@@ -16,7 +16,7 @@ from server.api.shapes import body_summary
 from server.db.models import Ballot
 from server.repositories import bodies as body_rows
 from server.services import ballots as ballot_actions
-from server.services import count_facts
+from server.services import count_facts, hand_counts
 from server.services.errors import Invalid, NotFound
 from server.views.form_values import optional_id
 from server.views.context import database, require_identity, require_viewer
@@ -215,12 +215,12 @@ async def ballot_action(request: Request) -> Response:
         elif action == "proxy":
             await ballot_actions.appoint_proxy(db, member, ballot_id, str(data.get("proxy", "")))
         elif action == "hand-count":
-            check = await ballot_actions.enter_hand_count(db, member, ballot_id, _hand_count(data))
+            check = await hand_counts.enter_hand_count(db, member, ballot_id, _hand_count(data))
             note = "; ".join(check.flags) or check.words
         elif action == "confirm":
-            await ballot_actions.confirm_hand_count(db, member, ballot_id)
+            await hand_counts.confirm_hand_count(db, member, ballot_id)
         elif action == "publish":
-            note = await ballot_actions.publish_hand_count(db, member, ballot_id)
+            note = await hand_counts.publish_hand_count(db, member, ballot_id)
         elif action == "withdraw-candidate":
             note = await count_facts.withdraw_candidate(db, member, ballot_id, str(data.get("candidate", "")),
                                                            str(data.get("reason", "")))

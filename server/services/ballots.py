@@ -12,7 +12,6 @@ vote in a secret ballot names only the ballot.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from typing import Any, Mapping
@@ -22,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ballots import kinds
 from ballots.canonical import fingerprint as digest_of
-from ballots.hand_count import Confirmation, HandCount, check_hand_count, ready_to_publish
 from ballots.kinds import BallotSpec, SpecError, check_unchanged
 from ballots.late_facts import LateFacts, tie_for_chair, tied_words
 from ballots.published_record import (
@@ -39,7 +37,7 @@ from ballots.receipts import ReceiptError, RecordEntry, new_receipt, normalise_r
 from ballots.secrecy import StoredBallot, audit_payload_for_vote, change_check, stored_ballot
 from ballots.validation import BallotRejected, parse_numbered_form, parse_numbered_people, validate
 from server.db.engine import as_utc
-from server.db.models import Ballot, Body, Member, Membership, TellerConfirmation, utcnow
+from server.db.models import Ballot, Body, Member, Membership, utcnow
 from server.repositories import ballots as rows
 from server.repositories import members as member_rows
 from server.services import audit, ballot_notices, ballot_subjects
@@ -141,7 +139,8 @@ def _when(moment: datetime) -> str:
     return f"{moment.day} {moment:%B %Y at %H:%M} UTC"
 
 
-async def _refuse_before_notice(db: AsyncSession, ballot_id: int) -> None:
+async def refuse_before_notice(db: AsyncSession, ballot_id: int) -> None:
+    """A recall's ballot is opened (or its hand count entered) only once the recall's notice has run."""
     from server.services import recall  # a recall's ballot opens only once the recall's notice has run
 
     await recall.check_notice_run(db, ballot_id, _now())
@@ -391,7 +390,7 @@ async def _open(db: AsyncSession, actor: Member | None, ballot: Ballot, reason: 
     from now on nothing about the ballot changes. The state moves from draft to open in one guarded update,
     so only one opening wins: False when another request opened it first."""
     ballot_id, spec, now = ballot.id, spec_of(ballot), _now()
-    await _refuse_before_notice(db, ballot_id)
+    await refuse_before_notice(db, ballot_id)
     scheduled = spec.timetable.opens
     if now < _timetable(spec)[0]:  # early: the fixed spec says when voting really opened (review R6 #11)
         spec = kinds.with_flags(spec, timetable=kinds.Timetable(kinds.utc_text(now), spec.timetable.closes))
@@ -791,7 +790,7 @@ async def count_and_publish(db: AsyncSession, actor: Member | None, ballot_id: i
         await db.commit()
     ballot = await rows.ballot_by_id(db, ballot_id)
     await ballot_notices.result_published(db, ballot)
-    return await _record_motion_outcome(db, ballot, record.result)
+    return await record_motion_outcome(db, ballot, record.result)
 
 
 def _carried(result: Mapping[str, Any]) -> bool | None:
@@ -800,7 +799,7 @@ def _carried(result: Mapping[str, Any]) -> bool | None:
     return None
 
 
-async def _record_motion_outcome(db: AsyncSession, ballot: Ballot, result: Mapping[str, Any]) -> str:
+async def record_motion_outcome(db: AsyncSession, ballot: Ballot, result: Mapping[str, Any]) -> str:
     """The count records its outcome on the motion or amendment the ballot decides, as the count itself
     (no actor: never whoever closed the ballot or first looked after its closing time; every follower
     is told), and only on the text pinned in the spec (ballot_subjects). A refusal records nothing and
@@ -852,94 +851,6 @@ def facts_text(facts: LateFacts) -> str:
         given = {"yes": "for", "no": "against"}.get(facts.casting.vote or "", "none: the tie stands")
         lines.append(f"The chair's casting vote: {given} ({facts.casting.reason}).")
     return "".join(line + "\n" for line in lines)
-
-
-# --- hand counts -------------------------------------------------------------------------------
-
-def hand_count_of(ballot: Ballot) -> HandCount | None:
-    if not ballot.hand_count:
-        return None
-    data = json.loads(ballot.hand_count)
-    return HandCount(data["for"], data["against"], data["abstain"], data["present"], data["declared"],
-                     data.get("casting_vote"))
-
-
-async def enter_hand_count(db: AsyncSession, actor: Member, ballot_id: int, count: HandCount):
-    ballot = await ballot_for(db, actor, ballot_id)
-    if not await may_run(db, actor, ballot, "hand count"):
-        raise Forbidden("The CAC enters the tellers' figures (never a recall's holder).")
-    if not ballot.by_hand or ballot.state == "published":
-        raise Conflict("Figures are entered for a hand count that is not yet published.")
-    await _refuse_before_notice(db, ballot.id)
-    spec = spec_of(ballot)
-    check = check_hand_count(spec, count)
-    ballot.hand_count = json.dumps(count.as_dict(), sort_keys=True)
-    ballot.state = "closed"
-    await rows.clear_confirmations(db, ballot.id)
-    await audit.record(db, "hand_count.enter", {"ballot": str(ballot.id), "figures": count.as_dict(),
-                                                "flags": list(check.flags)}, actor=actor.name)
-    await db.commit()
-    return check
-
-
-async def confirm_hand_count(db: AsyncSession, actor: Member, ballot_id: int) -> None:
-    ballot = await ballot_for(db, actor, ballot_id)
-    if not await may_run(db, actor, ballot, "confirm"):
-        raise Forbidden("Only the body's tellers confirm a hand count (never a recall's holder).")
-    count = hand_count_of(ballot)
-    if count is None or ballot.state != "closed":
-        raise Conflict("There are no figures waiting for confirmation.")
-    existing = {c.teller_id: c for c in await rows.confirmations(db, ballot.id)}
-    if actor.id in existing:
-        existing[actor.id].fingerprint = count.fingerprint()
-    else:
-        db.add(TellerConfirmation(ballot_id=ballot.id, teller_id=actor.id, fingerprint=count.fingerprint()))
-    await audit.record(db, "hand_count.confirm", {"ballot": str(ballot.id), "figures": count.fingerprint()},
-                       actor=actor.name)
-    await db.commit()
-
-
-async def hand_count_status(db: AsyncSession, ballot: Ballot) -> tuple[bool, str]:
-    count = hand_count_of(ballot)
-    if count is None:
-        return False, "no figures entered yet"
-    confirmations = [Confirmation(c.teller.name, c.fingerprint) for c in await rows.confirmations(db, ballot.id)]
-    return ready_to_publish(count, confirmations)
-
-
-async def publish_hand_count(db: AsyncSession, actor: Member, ballot_id: int) -> str:
-    ballot = await ballot_for(db, actor, ballot_id)
-    if not await may_run(db, actor, ballot, "hand count"):
-        raise Forbidden("The CAC publishes a hand count (never a recall's holder).")
-    count = hand_count_of(ballot)
-    if count is None or ballot.state != "closed":
-        raise Conflict("There are no figures to publish.")
-    ready, why = await hand_count_status(db, ballot)
-    if not ready:
-        raise Conflict(f"Not yet: this count {why}.")
-    spec = spec_of(ballot)
-    check = check_hand_count(spec, count)
-    if not check.consistent:
-        raise Conflict("The figures do not add up: " + "; ".join(check.flags))
-    carried = None
-    if check.check is not None and check.check.outcome in ("carried", "fell"):
-        carried = check.check.outcome == "carried"
-    elif count.declared in ("carried", "fell"):
-        carried = count.declared == "carried"  # consistent with the figures: the chair's declaration stands
-    result = {"type": "hand count", "figures": count.as_dict(), "words": check.words,
-              "outcome": None if carried is None else ("carried" if carried else "fell")}
-    ballot.record = json.dumps({"format": "plenary-hand-count/1", "spec": spec.as_dict(), "result": result,
-                                "confirmed": why}, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    ballot.report = f"{count.text()}: {check.words} ({why})\n"
-    ballot.state = "published"
-    published = await audit.record(db, "ballot.publish", {"ballot": str(ballot.id), "result": digest_of(result)},
-                                   actor=actor.name)
-    ballot.audit_head = published.hash
-    await db.commit()
-    if carried is None:
-        return "Published; the figures leave the outcome open, so no outcome was recorded on the motion."
-    return await _record_motion_outcome(db, ballot, {"type": "decision", "outcome": result["outcome"],
-                                                     "words": check.words})
 
 
 # --- the published record ------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response, S
 from ballots.hand_count import HandCount, check_hand_count
 from ballots.kinds import BallotSpec
 from server.services import ballots as ballot_actions
-from server.services import count_facts
+from server.services import count_facts, hand_counts
 from server.services.bodies import body_for
 from server.services.errors import ActionRefused, Invalid
 from server.views.ballot_charts import decision_chart, round_chart
@@ -186,9 +186,9 @@ async def ballot_page(request: Request, error: str = "", status: int = 200, fiel
         spec = ballot_actions.spec_of(ballot)
         mine = await ballot_actions.my_status(db, member, ballot)
         turnout = await ballot_actions.turnout(db, member, ballot.id)
-        hand = ballot_actions.hand_count_of(ballot)
+        hand = hand_counts.hand_count_of(ballot)
         hand_check = check_hand_count(spec, hand) if hand else None
-        hand_ready = await ballot_actions.hand_count_status(db, ballot) if ballot.by_hand else (False, "")
+        hand_ready = await hand_counts.hand_count_status(db, ballot) if ballot.by_hand else (False, "")
         # who runs it: a recall's holder never does (server/services/recall.py: may_run)
         roles = {a: await ballot_actions.may_run(db, member, ballot, a) for a in ("run", "hand count", "confirm")}
         roles["early"] = roles["run"] and await ballot_actions.may_act_early(db, member, ballot)  # the CAC
@@ -298,21 +298,21 @@ def hand_count_from(form: FormData) -> HandCount:
 
 async def enter_hand_count(request: Request) -> Response:
     async def act(db, member, ballot_id, form):
-        await ballot_actions.enter_hand_count(db, member, ballot_id, hand_count_from(form))
+        await hand_counts.enter_hand_count(db, member, ballot_id, hand_count_from(form))
         return "figures"
     return await _act(request, act)
 
 
 async def confirm_hand_count(request: Request) -> Response:
     async def act(db, member, ballot_id, _form):
-        await ballot_actions.confirm_hand_count(db, member, ballot_id)
+        await hand_counts.confirm_hand_count(db, member, ballot_id)
         return "confirmed"
     return await _act(request, act)
 
 
 async def publish_hand_count(request: Request) -> Response:
     async def act(db, member, ballot_id, _form):
-        await ballot_actions.publish_hand_count(db, member, ballot_id)
+        await hand_counts.publish_hand_count(db, member, ballot_id)
         return "published"
     return await _act(request, act)
 
