@@ -51,13 +51,18 @@ def _flag(data: dict, name: str, default: bool) -> bool:
     return value
 
 
+def _integer(value: object) -> bool:
+    """A JSON integer: Python's ``True`` is an ``int`` too, and a flag is no number."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _whole(data: dict, name: str, default: int | None = None, *, many: bool = False) -> int | None:
     """A JSON integer of 0 or more, or null (``default`` when absent); ``many`` also takes "many" as null
     (a hand count's uncounted side). A quoted number is refused, never guessed."""
     value = data.get(name, default)
     if value is None or (many and isinstance(value, str) and value.strip().lower() == "many"):
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not _integer(value):
         allowed = "a whole number, \"many\" or null" if many else "a whole number"
         raise Invalid(f"{name} must be {allowed}, not {json.dumps(value)}.", {name: allowed.capitalize() + "."})
     if value < 0:
@@ -73,7 +78,7 @@ def _fits(value: object, kind: str) -> bool:
     if kind == "text":
         return isinstance(value, str)
     if kind == "a whole number":
-        return isinstance(value, int) and not isinstance(value, bool)
+        return _integer(value)
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
@@ -104,7 +109,7 @@ def _weights(data: dict) -> dict[str, int]:
         raise Invalid('weights must be an object of member email to card votes, such as {"ann@example.org": 3}, '
                       f"not {json.dumps(value)}.", {"weights": "email: card votes."})
     for email, votes in value.items():
-        if isinstance(votes, bool) or not isinstance(votes, int):
+        if not _integer(votes):
             raise Invalid(f"weights: the card votes of {email} must be a whole number, not {json.dumps(votes)}.",
                           {"weights": "Whole numbers."})
     return dict(value)
@@ -113,7 +118,7 @@ def _weights(data: dict) -> dict[str, int]:
 def _seats(data: dict) -> int:
     """How many seats: a whole number (1 when not given), else refused naming the field."""
     value = data.get("seats", 1)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if not _integer(value) or value < 1:
         raise Invalid(f"seats must be a whole number of seats, 1 or more, not {json.dumps(value)}.",
                       {"seats": "A whole number."})
     return value

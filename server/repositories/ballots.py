@@ -132,12 +132,15 @@ def lock_open_ballot(session: Session, ballot_id: int, fingerprint: str, now, fa
     return result.rowcount == 1
 
 
-async def set_count_facts(db: AsyncSession, ballot_id: int, states: Collection[str], was: str, facts: str) -> bool:
-    """Replace the ballot's count facts if it is in one of ``states`` and its facts are still ``was``: one
-    guarded update, so two withdrawals (or casting votes) at once cannot overwrite each other, and a close
-    or count in between is noticed. The ballot row's lock, taken first as every ballot write does."""
+async def update_unchanged(db: AsyncSession, ballot_id: int, states: Collection[str], facts_read: str,
+                           **values) -> bool:
+    """Write ``values`` to the ballot's row if it is in one of ``states`` and its count facts are still as
+    read: one guarded update, so of two writers at once (two withdrawals, two casting votes, a "count
+    again" beside a casting vote) one writes and the other finds it changed, and a count that read the
+    facts before a casting vote never writes over it. The ballot row's lock, taken first as every ballot
+    write does."""
     result = await db.execute(update(Ballot).where(Ballot.id == ballot_id, Ballot.state.in_(sorted(states)),
-                                                   Ballot.count_facts == was).values(count_facts=facts))
+                                                   Ballot.count_facts == facts_read).values(**values))
     return result.rowcount == 1
 
 
@@ -299,16 +302,6 @@ async def open_draft(db: AsyncSession, ballot_id: int, spec: str, fingerprint: s
     result = await db.execute(update(Ballot).where(Ballot.id == ballot_id, Ballot.state == "draft")
                               .values(state="open", spec=spec, fingerprint=fingerprint, opens_at=opens_at,
                                       closes_at=closes_at))
-    return result.rowcount == 1
-
-
-async def settle_count(db: AsyncSession, ballot_id: int, facts_read: str, **values) -> bool:
-    """Write what a count found (published, held for a casting vote, or why it could not complete) if the
-    ballot is still closed with the count facts the count read: one guarded update, so of two counts at
-    once (a "count again" beside a casting vote) one writes and the other finds it done, and a count
-    that read the facts before a casting vote never writes over it."""
-    result = await db.execute(update(Ballot).where(Ballot.id == ballot_id, Ballot.state == "closed",
-                                                   Ballot.count_facts == facts_read).values(**values))
     return result.rowcount == 1
 
 

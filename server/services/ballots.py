@@ -350,9 +350,10 @@ async def create_ballot(db: AsyncSession, actor: Member, body: Body, fields: Spe
             spec = kinds.with_flags(spec, subject_version=subject.pin)
     except SpecError as exc:
         raise Invalid(f"The ballot was not set up: {exc}", {"spec": str(exc)}) from None
+    opens_at, closes_at = _timetable(spec)
     ballot = Ballot(body_id=body.id, motion_id=fields.motion_id, amendment_id=fields.amendment_id, kind=spec.kind,
                     title=spec.title, spec=spec.canonical_json(), state="draft", by_hand=fields.by_hand,
-                    opens_at=_timetable(spec)[0], closes_at=_timetable(spec)[1], created_by_id=actor.id,
+                    opens_at=opens_at, closes_at=closes_at, created_by_id=actor.id,
                     close_reason="", voted=0)
     db.add(ballot)
     await db.flush()
@@ -543,7 +544,7 @@ async def cast_vote(sessions: async_sessionmaker[AsyncSession], box: BallotBox, 
     a change, which replaces the voter's own paper given its receipt (``_change_vote``); a proxy never
     changes a vote. Refusals are worked out again in full, so they read as they always have."""
     voter_id = voter.id if on_behalf_of is None else on_behalf_of
-    for attempt in range(2):
+    for _ in range(2):  # a second pass when the ballot changed under the first
         opened = await box.open_ballot(ballot_id)
         if opened is None:
             # closed, not open yet, or unseen; or opened by its timetable on this look (then vote)
@@ -742,7 +743,7 @@ async def _record_of_box(db: AsyncSession, ballot: Ballot, spec: BallotSpec) -> 
 
 async def count_and_publish(db: AsyncSession, actor: Member | None, ballot_id: int) -> str:
     """Count the closed ballot, publish its record and result, and record a motion's outcome. The count
-    is worked out from what was read, then written by one guarded update (``rows.settle_count``): if
+    is worked out from what was read, then written by one guarded update (``rows.update_unchanged``): if
     another count (or a casting vote) wrote first, this one writes nothing and says nothing."""
     ballot = await rows.ballot_by_id(db, ballot_id)
     if ballot is None or ballot.state != "closed":
@@ -761,7 +762,7 @@ async def count_and_publish(db: AsyncSession, actor: Member | None, ballot_id: i
         report = f"The count could not be completed: {exc}"
         await db.rollback()
         async with rows.one_writer(db):
-            written = await rows.settle_count(db, ballot_id, facts_read, report=report)
+            written = await rows.update_unchanged(db, ballot_id, ("closed",), facts_read, report=report)
             await db.commit()
         return report if written else ""
     await db.rollback()  # reads done: what the count found is written in one guarded update
@@ -770,7 +771,8 @@ async def count_and_publish(db: AsyncSession, actor: Member | None, ballot_id: i
         # waits for it (give_casting_vote) rather than being published as fallen
         held = facts.held_for_casting_vote(tied_words(tie))
         async with rows.one_writer(db):
-            if not await rows.settle_count(db, ballot_id, facts_read, count_facts=held.to_text(), report=held.tie):
+            if not await rows.update_unchanged(db, ballot_id, ("closed",), facts_read, count_facts=held.to_text(),
+                                               report=held.tie):
                 await db.rollback()
                 return ""
             await audit.record(db, "ballot.count", {"ballot": key, "ballots_digest": record.ballots_digest,
@@ -778,9 +780,10 @@ async def count_and_publish(db: AsyncSession, actor: Member | None, ballot_id: i
             await db.commit()
         return held.tie or ""
     async with rows.one_writer(db):
-        if not await rows.settle_count(db, ballot_id, facts_read, state="published", record=write_record_json(record),
-                                       report=report_text(outcome) + facts_text(facts),
-                                       ballots_digest=record.ballots_digest):
+        if not await rows.update_unchanged(db, ballot_id, ("closed",), facts_read, state="published",
+                                           record=write_record_json(record),
+                                           report=report_text(outcome) + facts_text(facts),
+                                           ballots_digest=record.ballots_digest):
             await db.rollback()
             return ""
         await audit.record(db, "ballot.count", {"ballot": key, "ballots_digest": record.ballots_digest})

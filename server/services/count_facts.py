@@ -43,7 +43,7 @@ async def withdraw_candidate(db: AsyncSession, actor: Member, ballot_id: int, na
     withdrawal, actor_name = updated.withdrawals[-1], actor.name
     await db.rollback()  # reads done: the write is one guarded update
     async with rows.one_writer(db):
-        if not await rows.set_count_facts(db, ballot_id, ("open",), was, updated.to_text()):
+        if not await rows.update_unchanged(db, ballot_id, ("open",), was, count_facts=updated.to_text()):
             await db.rollback()
             raise Conflict("The ballot changed meanwhile (voting closed, or another withdrawal was recorded): "
                            "look at it again.")
@@ -73,7 +73,7 @@ async def give_casting_vote(db: AsyncSession, actor: Member, ballot_id: int, cho
     actor_name = actor.name
     await db.rollback()
     async with rows.one_writer(db):
-        if not await rows.set_count_facts(db, ballot_id, ("closed",), was, updated.to_text()):
+        if not await rows.update_unchanged(db, ballot_id, ("closed",), was, count_facts=updated.to_text()):
             await db.rollback()
             raise Conflict("The chair has already decided this tie; a casting vote is given once.")
         await audit.record(db, "ballot.casting_vote", {"ballot": str(ballot_id), "casting_vote": choice.strip().lower(),

@@ -43,13 +43,22 @@ async def enter_hand_count(db: AsyncSession, actor: Member, ballot_id: int, coun
     return check
 
 
-async def confirm_hand_count(db: AsyncSession, actor: Member, ballot_id: int) -> None:
+async def _entered(db: AsyncSession, actor: Member, ballot_id: int, action: str, forbidden: str,
+                   none_entered: str) -> tuple[Ballot, HandCount]:
+    """The ballot and the figures entered for it, for a teller's confirmation or the CAC's publication."""
     ballot = await ballots.ballot_for(db, actor, ballot_id)
-    if not await ballots.may_run(db, actor, ballot, "confirm"):
-        raise Forbidden("Only the body's tellers confirm a hand count (never a recall's holder).")
+    if not await ballots.may_run(db, actor, ballot, action):
+        raise Forbidden(forbidden)
     count = hand_count_of(ballot)
     if count is None or ballot.state != "closed":
-        raise Conflict("There are no figures waiting for confirmation.")
+        raise Conflict(none_entered)
+    return ballot, count
+
+
+async def confirm_hand_count(db: AsyncSession, actor: Member, ballot_id: int) -> None:
+    ballot, count = await _entered(db, actor, ballot_id, "confirm",
+                                   "Only the body's tellers confirm a hand count (never a recall's holder).",
+                                   "There are no figures waiting for confirmation.")
     existing = {c.teller_id: c for c in await rows.confirmations(db, ballot.id)}
     if actor.id in existing:
         existing[actor.id].fingerprint = count.fingerprint()
@@ -69,12 +78,9 @@ async def hand_count_status(db: AsyncSession, ballot: Ballot) -> tuple[bool, str
 
 
 async def publish_hand_count(db: AsyncSession, actor: Member, ballot_id: int) -> str:
-    ballot = await ballots.ballot_for(db, actor, ballot_id)
-    if not await ballots.may_run(db, actor, ballot, "hand count"):
-        raise Forbidden("The CAC publishes a hand count (never a recall's holder).")
-    count = hand_count_of(ballot)
-    if count is None or ballot.state != "closed":
-        raise Conflict("There are no figures to publish.")
+    ballot, count = await _entered(db, actor, ballot_id, "hand count",
+                                   "The CAC publishes a hand count (never a recall's holder).",
+                                   "There are no figures to publish.")
     ready, why = await hand_count_status(db, ballot)
     if not ready:
         raise Conflict(f"Not yet: this count {why}.")
