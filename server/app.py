@@ -178,7 +178,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(_app: Starlette):
         # what is loaded by now (modules, mappers, compiled templates) is never garbage: frozen, the
-        # cyclic collector stops walking it, and a full collection under load took 80 ms, not a few
+        # cyclic collector stops walking it, and its full collections stop being the votes' slowest moments
         gc.freeze()
         yield
         await engine.dispose()

